@@ -1,0 +1,17 @@
+/* Everything common/ offers. */
+#ifndef KC_KC_H
+#define KC_KC_H
+
+#include "kc/error.h"
+#include "kc/alg.h"
+#include "kc/key.h"
+#include "kc/probe.h"
+#include "kc/tfm.h"
+#include "kc/cipher.h"
+#include "kc/aead.h"
+#include "kc/hash.h"
+#include "kc/keywrap.h"
+#include "kc/rng.h"
+#include "kc/keyring.h"
+
+#endif

@@ -1,0 +1,294 @@
+/* Block cipher contexts. Each request is self-contained (op and IV in the
+ * sendmsg), so the IV that continues a message is computed here: CBC takes
+ * the last ciphertext block, CTR adds the blocks used to the counter. */
+#include "kc/cipher.h"
+#include "afalg.h"
+#include "fork_guard.h"
+#include "tfm_internal.h"
+
+#include <errno.h>
+#include <linux/if_alg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define BLOCK 16
+
+struct kc_cipher {
+    int fd;
+    unsigned gen;
+    const kc_alg_info *alg;
+    int started;
+    int encrypt;
+    int whole_done;                 /* XTS/CTS: the one update happened */
+    unsigned char iv[BLOCK];
+    unsigned char held[BLOCK];      /* ECB/CBC input short of a block */
+    size_t held_len;
+    unsigned char keystream[BLOCK]; /* CTR: unused keystream of the last block */
+    size_t ks_used;                 /* BLOCK when none is left */
+};
+
+static kc_status wrap_fd(kc_cipher **out, int fd, const kc_alg_info *a, kc_error *err)
+{
+    kc_cipher *c = calloc(1, sizeof(*c));
+    if (!c) {
+        close(fd);
+        return kc_fail(err, KC_ERR_NOMEM, ENOMEM, "%s: out of memory", a->name);
+    }
+    c->fd = fd;
+    c->alg = a;
+    c->gen = kc_fork_generation();
+    c->ks_used = BLOCK;
+    *out = c;
+    return KC_OK;
+}
+
+kc_status kc_cipher_new(kc_cipher **out, kc_alg_id alg, const char *driver, const kc_key *key,
+                        kc_error *err)
+{
+    const kc_alg_info *a = kc_alg(alg);
+    *out = NULL;
+    if (!a || a->kind != KC_KIND_SKCIPHER)
+        return kc_fail(err, KC_ERR_INVALID_ARG, 0, "algorithm %d is not a block cipher mode",
+                       (int)alg);
+    int fd = kc_open_op(alg, driver, key, 0, err);
+    if (fd < 0)
+        return err ? err->status : KC_ERR_KERNEL;
+    return wrap_fd(out, fd, a, err);
+}
+
+kc_status kc_cipher_from_tfm(kc_cipher **out, kc_tfm *tfm, kc_error *err)
+{
+    const kc_alg_info *a = kc_alg(kc_tfm_alg(tfm));
+    *out = NULL;
+    if (a->kind != KC_KIND_SKCIPHER)
+        return kc_fail(err, KC_ERR_INVALID_ARG, 0, "%s is not a block cipher mode", a->name);
+    int fd = kc_tfm_accept(tfm, err);
+    if (fd < 0)
+        return err ? err->status : KC_ERR_KERNEL;
+    return wrap_fd(out, fd, a, err);
+}
+
+static int is_whole_message_mode(const kc_alg_info *a)
+{
+    return a->id == KC_AES_XTS || a->id == KC_AES_CTS;
+}
+
+kc_status kc_cipher_start(kc_cipher *c, int encrypt, const unsigned char *iv, size_t iv_len,
+                          kc_error *err)
+{
+    if (kc_forked(c->gen))
+        return kc_fail(err, KC_ERR_FORKED, 0, "%s: context was created before fork()",
+                       c->alg->name);
+    if (iv_len != c->alg->iv_size || (iv_len && !iv))
+        return kc_fail(err, KC_ERR_INVALID_ARG, 0, "%s: IV must be %zu bytes, not %zu",
+                       c->alg->name, c->alg->iv_size, iv_len);
+    c->started = 1;
+    c->encrypt = encrypt;
+    c->whole_done = 0;
+    c->held_len = 0;
+    c->ks_used = BLOCK;
+    memset(c->iv, 0, sizeof(c->iv));
+    if (iv_len)
+        memcpy(c->iv, iv, iv_len);
+    return KC_OK;
+}
+
+static void counter_add(unsigned char ctr[BLOCK], size_t blocks)
+{
+    /* 128-bit big-endian counter, as the kernel's ctr(aes) and OpenSSL use */
+    unsigned long long carry = blocks;
+    for (int i = BLOCK - 1; i >= 0 && carry; i--) {
+        carry += ctr[i];
+        ctr[i] = (unsigned char)carry;
+        carry >>= 8;
+    }
+}
+
+/* One kernel request: the iovecs in total `len` bytes, output likewise. */
+static kc_status request(kc_cipher *c, const struct iovec *in, int nin, struct iovec *out,
+                         int nout, kc_error *err)
+{
+    int op = c->encrypt ? ALG_OP_ENCRYPT : ALG_OP_DECRYPT;
+    int r = kc_afalg_send(c->fd, op, c->alg->iv_size ? c->iv : NULL, c->alg->iv_size, -1, in,
+                          nin, 0);
+    if (r == 0)
+        r = kc_afalg_read(c->fd, out, nout);
+    if (r < 0)
+        return kc_fail_errno(err, -r, c->alg->name, c->encrypt ? "encrypt" : "decrypt");
+    return KC_OK;
+}
+
+/* ECB/CBC: whole blocks go to the kernel, a partial tail is held back. */
+static kc_status update_blocks(kc_cipher *c, const unsigned char *in, size_t in_len,
+                               unsigned char *out, size_t *out_len, kc_error *err)
+{
+    *out_len = 0;
+    while (c->held_len + in_len >= BLOCK) {
+        size_t total = c->held_len + in_len;
+        size_t chunk = total > KC_REQUEST_MAX ? KC_REQUEST_MAX : total - total % BLOCK;
+        size_t from_in = chunk - c->held_len;
+        unsigned char held[BLOCK], next_iv[BLOCK];
+        size_t held_len = c->held_len;
+        memcpy(held, c->held, held_len);
+        /* decrypt chains on the last input block: save it, out may alias in */
+        if (!c->encrypt && c->alg->id == KC_AES_CBC)
+            memcpy(next_iv, in + from_in - BLOCK, BLOCK);
+        struct iovec src[2] = { { held, held_len }, { (void *)in, from_in } };
+        struct iovec dst[1] = { { out, chunk } };
+        kc_status s = request(c, held_len ? src : src + 1, held_len ? 2 : 1, dst, 1, err);
+        if (s != KC_OK)
+            return s;
+        if (c->alg->id == KC_AES_CBC)
+            memcpy(c->iv, c->encrypt ? out + chunk - BLOCK : next_iv, BLOCK);
+        c->held_len = 0;
+        in += from_in;
+        in_len -= from_in;
+        out += chunk;
+        *out_len += chunk;
+    }
+    memcpy(c->held + c->held_len, in, in_len);
+    c->held_len += in_len;
+    return KC_OK;
+}
+
+/* CTR: a trailing partial block is run as a whole block padded with zeros,
+ * so its unused keystream serves the next update. */
+static kc_status update_ctr(kc_cipher *c, const unsigned char *in, size_t in_len,
+                            unsigned char *out, size_t *out_len, kc_error *err)
+{
+    *out_len = in_len;
+    while (in_len && c->ks_used < BLOCK) {
+        *out++ = *in++ ^ c->keystream[c->ks_used++];
+        in_len--;
+    }
+    while (in_len) {
+        size_t chunk = in_len > KC_REQUEST_MAX ? KC_REQUEST_MAX : in_len;
+        size_t full = chunk - chunk % BLOCK, tail = chunk % BLOCK;
+        unsigned char last[BLOCK] = { 0 };
+        memcpy(last, in + full, tail);
+        struct iovec src[2] = { { (void *)in, full }, { last, BLOCK } };
+        struct iovec dst[2] = { { out, full }, { last, BLOCK } };
+        int n = tail ? 2 : 1;
+        kc_status s = full ? request(c, src, n, dst, n, err)
+                           : request(c, src + 1, 1, dst + 1, 1, err);
+        if (s != KC_OK)
+            return s;
+        counter_add(c->iv, full / BLOCK + (tail ? 1 : 0));
+        if (tail) {
+            memcpy(out + full, last, tail);
+            memcpy(c->keystream, last, BLOCK);
+            c->ks_used = tail;
+        }
+        in += chunk;
+        out += chunk;
+        in_len -= chunk;
+    }
+    return KC_OK;
+}
+
+static kc_status update_whole(kc_cipher *c, const unsigned char *in, size_t in_len,
+                              unsigned char *out, size_t *out_len, kc_error *err)
+{
+    *out_len = 0;
+    if (!in_len)
+        return KC_OK;
+    if (c->whole_done)
+        return kc_fail(err, KC_ERR_STATE, 0, "%s takes the whole message in one update",
+                       c->alg->name);
+    if (in_len < BLOCK)
+        return kc_fail(err, KC_ERR_INVALID_ARG, 0, "%s needs at least %d bytes, got %zu",
+                       c->alg->name, BLOCK, in_len);
+    if (in_len > KC_REQUEST_MAX)
+        return kc_fail(err, KC_ERR_INVALID_ARG, 0,
+                       "%s: message of %zu bytes exceeds one kernel request (%u)",
+                       c->alg->name, in_len, KC_REQUEST_MAX);
+    struct iovec src = { (void *)in, in_len }, dst = { out, in_len };
+    kc_status s = request(c, &src, 1, &dst, 1, err);
+    if (s == KC_OK) {
+        c->whole_done = 1;
+        *out_len = in_len;
+    }
+    return s;
+}
+
+kc_status kc_cipher_update(kc_cipher *c, const unsigned char *in, size_t in_len,
+                           unsigned char *out, size_t *out_len, kc_error *err)
+{
+    *out_len = 0;
+    if (kc_forked(c->gen))
+        return kc_fail(err, KC_ERR_FORKED, 0, "%s: context was created before fork()",
+                       c->alg->name);
+    if (!c->started)
+        return kc_fail(err, KC_ERR_STATE, 0, "%s: update before start", c->alg->name);
+    if (is_whole_message_mode(c->alg))
+        return update_whole(c, in, in_len, out, out_len, err);
+    if (c->alg->id == KC_AES_CTR)
+        return update_ctr(c, in, in_len, out, out_len, err);
+    return update_blocks(c, in, in_len, out, out_len, err);
+}
+
+kc_status kc_cipher_finish(kc_cipher *c, kc_error *err)
+{
+    if (!c->started)
+        return kc_fail(err, KC_ERR_STATE, 0, "%s: finish before start", c->alg->name);
+    c->started = 0;
+    size_t held = c->held_len;
+    kc_wipe(c->held, sizeof(c->held));
+    kc_wipe(c->keystream, sizeof(c->keystream));
+    c->held_len = 0;
+    if (held)
+        return kc_fail(err, KC_ERR_INVALID_ARG, 0,
+                       "%s: data length is not a multiple of the %d-byte block (%zu left)",
+                       c->alg->name, BLOCK, held);
+    return KC_OK;
+}
+
+kc_status kc_cipher_get_iv(const kc_cipher *c, unsigned char *iv, size_t iv_len, kc_error *err)
+{
+    if (iv_len != c->alg->iv_size)
+        return kc_fail(err, KC_ERR_INVALID_ARG, 0, "%s: IV is %zu bytes", c->alg->name,
+                       c->alg->iv_size);
+    memcpy(iv, c->iv, iv_len);
+    return KC_OK;
+}
+
+kc_status kc_cipher_oneshot(kc_cipher *c, int encrypt, const unsigned char *iv, size_t iv_len,
+                            const unsigned char *in, size_t len, unsigned char *out,
+                            kc_error *err)
+{
+    size_t done;
+    kc_status s = kc_cipher_start(c, encrypt, iv, iv_len, err);
+    if (s == KC_OK && c->alg->id != KC_AES_CTR && !is_whole_message_mode(c->alg) &&
+        len % BLOCK) {
+        c->started = 0;
+        return kc_fail(err, KC_ERR_INVALID_ARG, 0,
+                       "%s: data length %zu is not a multiple of the %d-byte block",
+                       c->alg->name, len, BLOCK);
+    }
+    if (s == KC_OK && is_whole_message_mode(c->alg) && len == 0) {
+        c->started = 0;
+        return kc_fail(err, KC_ERR_INVALID_ARG, 0, "%s needs at least %d bytes, got 0",
+                       c->alg->name, BLOCK);
+    }
+    if (s == KC_OK)
+        s = kc_cipher_update(c, in, len, out, &done, err);
+    if (s == KC_OK)
+        return kc_cipher_finish(c, err);
+    c->started = 0;
+    return s;
+}
+
+kc_alg_id kc_cipher_alg(const kc_cipher *c)
+{
+    return c->alg->id;
+}
+
+void kc_cipher_free(kc_cipher *c)
+{
+    if (!c)
+        return;
+    close(c->fd);
+    kc_wipe(c, sizeof(*c));
+    free(c);
+}

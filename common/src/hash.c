@@ -1,0 +1,178 @@
+/* Digest and MAC contexts. An update is one sendmsg with MSG_MORE (the
+ * kernel hashes it at once, so no size limit); final is one read. */
+#include "kc/hash.h"
+#include "afalg.h"
+#include "fork_guard.h"
+#include "tfm_internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define MAX_DIGEST 64
+
+struct kc_hash {
+    int fd;
+    unsigned gen;
+    const kc_alg_info *alg;
+    int pending;   /* data sent with MSG_MORE and not yet finalized */
+};
+
+static int is_keyed(const kc_alg_info *a)
+{
+    return a->kind == KC_KIND_MAC;
+}
+
+static kc_status wrap_fd(kc_hash **out, int fd, const kc_alg_info *a, kc_error *err)
+{
+    kc_hash *h = calloc(1, sizeof(*h));
+    if (!h) {
+        close(fd);
+        return kc_fail(err, KC_ERR_NOMEM, ENOMEM, "%s: out of memory", a->name);
+    }
+    h->fd = fd;
+    h->gen = kc_fork_generation();
+    h->alg = a;
+    *out = h;
+    return KC_OK;
+}
+
+kc_status kc_hash_new(kc_hash **out, kc_alg_id alg, const char *driver, const kc_key *key,
+                      kc_error *err)
+{
+    const kc_alg_info *a = kc_alg(alg);
+    *out = NULL;
+    if (!a || (a->kind != KC_KIND_HASH && a->kind != KC_KIND_MAC))
+        return kc_fail(err, KC_ERR_INVALID_ARG, 0, "algorithm %d is not a digest or MAC",
+                       (int)alg);
+    if (is_keyed(a) && !key)
+        return kc_fail(err, KC_ERR_INVALID_ARG, 0, "%s needs a key", a->name);
+    if (!is_keyed(a) && key)
+        return kc_fail(err, KC_ERR_INVALID_ARG, 0, "%s takes no key", a->name);
+    int fd = kc_open_op(alg, driver, key, 0, err);
+    if (fd < 0)
+        return err ? err->status : KC_ERR_KERNEL;
+    return wrap_fd(out, fd, a, err);
+}
+
+kc_status kc_hash_from_tfm(kc_hash **out, kc_tfm *tfm, kc_error *err)
+{
+    const kc_alg_info *a = kc_alg(kc_tfm_alg(tfm));
+    *out = NULL;
+    if (a->kind != KC_KIND_HASH && a->kind != KC_KIND_MAC)
+        return kc_fail(err, KC_ERR_INVALID_ARG, 0, "%s is not a digest or MAC", a->name);
+    int fd = kc_tfm_accept(tfm, err);
+    if (fd < 0)
+        return err ? err->status : KC_ERR_KERNEL;
+    return wrap_fd(out, fd, a, err);
+}
+
+static kc_status check_fork(const kc_hash *h, kc_error *err)
+{
+    if (kc_forked(h->gen))
+        return kc_fail(err, KC_ERR_FORKED, 0, "%s: context was created before fork()",
+                       h->alg->name);
+    return KC_OK;
+}
+
+static kc_status send_data(kc_hash *h, const void *data, size_t len, int more, kc_error *err)
+{
+    struct iovec iov = { (void *)data, len };
+    int r = kc_afalg_send(h->fd, KC_OP_NONE, NULL, 0, -1, &iov, 1, more);
+    if (r < 0) {
+        h->pending = 0;
+        return kc_fail_errno(err, -r, h->alg->name, "update");
+    }
+    h->pending = more;
+    return KC_OK;
+}
+
+kc_status kc_hash_update(kc_hash *h, const void *data, size_t len, kc_error *err)
+{
+    kc_status s = check_fork(h, err);
+    if (s != KC_OK || !len)
+        return s;
+    return send_data(h, data, len, 1, err);
+}
+
+static kc_status read_digest(kc_hash *h, unsigned char *out, size_t out_len, kc_error *err)
+{
+    unsigned char full[MAX_DIGEST];
+    struct iovec iov = { full, h->alg->out_size };
+    int r = kc_afalg_read(h->fd, &iov, 1);
+    h->pending = 0;
+    if (r < 0)
+        return kc_fail_errno(err, -r, h->alg->name, "final");
+    if (out)
+        memcpy(out, full, out_len < h->alg->out_size ? out_len : h->alg->out_size);
+    kc_wipe(full, sizeof(full));
+    return KC_OK;
+}
+
+kc_status kc_hash_final(kc_hash *h, unsigned char *out, size_t out_len, kc_error *err)
+{
+    kc_status s = check_fork(h, err);
+    if (s != KC_OK)
+        return s;
+    return read_digest(h, out, out_len, err);
+}
+
+kc_status kc_hash_oneshot(kc_hash *h, const void *data, size_t len, unsigned char *out,
+                          size_t out_len, kc_error *err)
+{
+    kc_status s = check_fork(h, err);
+    if (s != KC_OK)
+        return s;
+    if (h->pending)
+        return kc_fail(err, KC_ERR_STATE, 0, "%s: one-shot on a context with a partial message",
+                       h->alg->name);
+    /* Without MSG_MORE the kernel finishes the hash inside the sendmsg;
+     * an empty message needs only the read. */
+    if (len && (s = send_data(h, data, len, 0, err)) != KC_OK)
+        return s;
+    return read_digest(h, out, out_len, err);
+}
+
+kc_status kc_hash_reset(kc_hash *h, kc_error *err)
+{
+    kc_status s = check_fork(h, err);
+    if (s != KC_OK || !h->pending)
+        return s;
+    return read_digest(h, NULL, 0, err);
+}
+
+kc_status kc_hash_clone(kc_hash **out, kc_hash *h, kc_error *err)
+{
+    *out = NULL;
+    kc_status s = check_fork(h, err);
+    if (s != KC_OK)
+        return s;
+    /* accept() on an op socket exports its partial state into a new one */
+    int fd = kc_afalg_accept(h->fd);
+    if (fd < 0)
+        return kc_fail_errno(err, -fd, h->alg->name, "clone");
+    s = wrap_fd(out, fd, h->alg, err);
+    if (s == KC_OK)
+        (*out)->pending = h->pending;
+    return s;
+}
+
+size_t kc_hash_size(const kc_hash *h)
+{
+    return h->alg->out_size;
+}
+
+kc_alg_id kc_hash_alg(const kc_hash *h)
+{
+    return h->alg->id;
+}
+
+void kc_hash_free(kc_hash *h)
+{
+    if (!h)
+        return;
+    close(h->fd);
+    free(h);
+}

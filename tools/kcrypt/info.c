@@ -1,0 +1,60 @@
+#include "commands.h"
+#include "kc/kc.h"
+
+#include <string.h>
+
+static const char *kind_name(kc_kind k)
+{
+    switch (k) {
+    case KC_KIND_SKCIPHER: return "cipher";
+    case KC_KIND_AEAD: return "aead";
+    case KC_KIND_HASH: return "digest";
+    case KC_KIND_MAC: return "mac";
+    case KC_KIND_KEYWRAP: return "keywrap";
+    case KC_KIND_RNG: return "rng";
+    }
+    return "?";
+}
+
+static const char *offload_name(kc_offload o)
+{
+    return o == KC_OFFLOAD_YES ? "yes" : o == KC_OFFLOAD_NO ? "no" : "unknown";
+}
+
+int report_no_afalg(FILE *f)
+{
+    const kc_probe_result *p = kc_probe();
+    fprintf(f, "kcrypt: AF_ALG not available on kernel %s: %s (socket(AF_ALG) errno %d)\n",
+            p->kernel_release, strerrordesc_np(p->afalg_errno), p->afalg_errno);
+    return 2;
+}
+
+int cmd_info(int argc, char **argv)
+{
+    int all = argc > 1 && !strcmp(argv[1], "--all");
+    const kc_probe_result *p = kc_probe();
+    if (!p->afalg)
+        return report_no_afalg(stderr);
+    printf("kernel %s, AF_ALG available, keyring keys by serial: %s\n", p->kernel_release,
+           p->keyring_keys ? "yes" : "no (needs Linux >= 6.2)");
+    printf("%-18s %-8s %-28s %-50s %8s %-7s %s\n", "ALGORITHM", "KIND", "KERNEL NAME", "DRIVER",
+           "PRIORITY", "OFFLOAD", "MODULE");
+    int shown = 0;
+    for (size_t i = 0; i < KC_ALG_COUNT; i++) {
+        const kc_alg_info *a = kc_alg((kc_alg_id)i);
+        const kc_alg_status *s = &p->alg[i];
+        if (!s->available) {
+            if (all)
+                printf("%-18s %-8s %-28s unavailable: %s\n", a->name, kind_name(a->kind),
+                       a->kernel_name, strerrordesc_np(s->bind_errno));
+            continue;
+        }
+        shown++;
+        printf("%-18s %-8s %-28s %-50s %8d %-7s %s%s\n", a->name, kind_name(a->kind),
+               a->kernel_name, s->driver[0] ? s->driver : "?", s->priority,
+               offload_name(s->offload), s->module[0] ? s->module : "?",
+               s->async ? " (async)" : "");
+    }
+    printf("%d of %d algorithms available\n", shown, (int)KC_ALG_COUNT);
+    return shown ? 0 : 1;
+}

@@ -1,0 +1,31 @@
+/* kcrypt: what kernel crypto this machine offers, and whether it works. */
+#include "commands.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: kcrypt info [--all]   algorithms this kernel offers, with driver,\n"
+               "                             priority and hardware offload\n"
+               "       kcrypt selftest       a known-answer test of each algorithm\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "info"))
+        return cmd_info(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "selftest"))
+        return cmd_selftest(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    fprintf(stderr, "kcrypt: unknown command \"%s\"\n", argv[1]);
+    usage(stderr);
+    return 2;
+}
