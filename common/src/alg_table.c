@@ -15,9 +15,10 @@ static const kc_alg_info table[KC_ALG_COUNT] = {
       "AES-%u-CBC", NULL, 0x1082, 0 },
     { KC_AES_CTR, "AES-CTR", KC_KIND_SKCIPHER, "skcipher", "ctr(aes)", 1, 16, 0, AES, NONE,
       "AES-%u-CTR", NULL, 0x1086, 0 },
-    /* XTS keys are two AES keys; OpenSSL names the size of one of them */
+    /* XTS keys are two AES keys; OpenSSL names the size of one of them
+     * (and has no AES-192-XTS, which the kernel offers) */
     { KC_AES_XTS, "AES-XTS", KC_KIND_SKCIPHER, "skcipher", "xts(aes)", 1, 16, 0,
-      KC_KEY_BIT(32) | KC_KEY_BIT(64), NONE, "AES-%u-XTS", NULL, 0x1071, 0 },
+      KC_KEY_BIT(32) | KC_KEY_BIT(48) | KC_KEY_BIT(64), NONE, "AES-%u-XTS", NULL, 0x1071, 0 },
     { KC_AES_CTS, "AES-CTS", KC_KIND_SKCIPHER, "skcipher", "cts(cbc(aes))", 1, 16, 0, AES, NONE,
       "AES-%u-CBC-CTS", NULL, 0x1089, 0 },
     { KC_AES_GCM, "AES-GCM", KC_KIND_AEAD, "aead", "gcm(aes)", 1, 12, 16, AES, NONE,

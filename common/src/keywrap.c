@@ -180,18 +180,29 @@ kc_status kc_keywrap_wrap(kc_keywrap *w, const unsigned char *in, size_t len, un
     return KC_OK;
 }
 
+/* The kernel writes the unverified plaintext before its integrity check
+ * fails, so the result lands in scratch and reaches out only once verified. */
 static kc_status unwrap_in_kernel(kc_keywrap *w, const unsigned char *in, size_t len,
                                   unsigned char *out, kc_error *err)
 {
-    struct iovec src = { (void *)(in + SEMI), len - SEMI }, dst = { out, len - SEMI };
+    size_t n = len - SEMI;
+    unsigned char *scratch = malloc(n);
+    if (!scratch)
+        return kc_fail(err, KC_ERR_NOMEM, ENOMEM, "%s: out of memory", w->alg->name);
+    struct iovec src = { (void *)(in + SEMI), n }, dst = { scratch, n };
     int r = kc_afalg_send(w->fd, ALG_OP_DECRYPT, in, SEMI, -1, &src, 1, 0);
     if (r == 0)
         r = kc_afalg_read(w->fd, &dst, 1);
+    kc_status s = KC_OK;
     if (r == -EBADMSG)
-        return kc_fail(err, KC_ERR_AUTH, EBADMSG, "%s: integrity check failed", w->alg->name);
-    if (r < 0)
-        return kc_fail_errno(err, -r, w->alg->name, "unwrap");
-    return KC_OK;
+        s = kc_fail(err, KC_ERR_AUTH, EBADMSG, "%s: integrity check failed", w->alg->name);
+    else if (r < 0)
+        s = kc_fail_errno(err, -r, w->alg->name, "unwrap");
+    else
+        memcpy(out, scratch, n);
+    kc_wipe(scratch, n);
+    free(scratch);
+    return s;
 }
 
 /* RFC 5649 section 3: AIV prefix, length within the last semiblock, zero pad. */

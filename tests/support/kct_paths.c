@@ -5,11 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#ifndef KCT_WYCHEPROOF_DEFAULT
-#error "the build defines KCT_WYCHEPROOF_DEFAULT (tests/support/CMakeLists.txt)"
-#endif
-#ifndef KCT_CAVP_DEFAULT
-#define KCT_CAVP_DEFAULT "/usr/lib/python3/dist-packages/cryptography_vectors"
+#if !defined(KCT_WYCHEPROOF_DEFAULT) || !defined(KCT_CAVP_DEFAULT)
+#error "the build defines the default vector directories (tests/support/CMakeLists.txt)"
 #endif
 
 typedef struct {

@@ -77,7 +77,8 @@ static int add_header(kct_rsp *f, char *s, size_t section)
     char *close = strchr(s, ']');
     if (close)
         *close = '\0';
-    for (char *item = strtok(s + 1, ","); item; item = strtok(NULL, ","))
+    char *save;
+    for (char *item = strtok_r(s + 1, ",", &save); item; item = strtok_r(NULL, ",", &save))
         if (add_entry(f, item, section, -1))
             return -1;
     return 0;
@@ -111,7 +112,8 @@ static int parse(kct_rsp *f)
             continue;
         }
         after_header = 0;
-        int is_count = strncasecmp(s, "COUNT", 5) == 0 && (s[5] == '=' || isspace((unsigned char)s[5]));
+        int is_count = strncasecmp(s, "COUNT", 5) == 0 &&
+                       (s[5] == '=' || isspace((unsigned char)s[5]));
         if (is_count && open >= 0)
             open = -1;
         if (open < 0) {
