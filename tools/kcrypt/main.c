@@ -8,7 +8,11 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: kcrypt info [--all]   algorithms this kernel offers, with driver,\n"
                "                             priority and hardware offload\n"
-               "       kcrypt selftest       a known-answer test of each algorithm\n");
+               "       kcrypt selftest       a known-answer test of each algorithm\n"
+               "       kcrypt bench [--json] [--runs N] [--time S] [--sizes 64,16384] [--no-count]\n"
+               "                    [--provider-dir DIR] [--calibrate]\n"
+               "                             kcrypt's provider vs the afalg engine, a raw AF_ALG\n"
+               "                             loop and the default provider, side by side\n");
 }
 
 int main(int argc, char **argv)
@@ -19,6 +23,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "info"))
         return cmd_info(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "bench"))
+        return cmd_bench(argc - 1, argv + 1);
     if (!strcmp(argv[1], "selftest"))
         return cmd_selftest(argc - 1, argv + 1);
     if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {

@@ -13,5 +13,6 @@
 #include "kc/keywrap.h"
 #include "kc/rng.h"
 #include "kc/keyring.h"
+#include "kc/raw.h"
 
 #endif

@@ -1,0 +1,108 @@
+#include "kc/raw.h"
+#include "afalg.h"
+#include "tfm_internal.h"
+
+#include <errno.h>
+#include <linux/if_alg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+struct kc_raw {
+    int fd;
+    size_t in_len, out_len;
+    unsigned char *in, *out;
+    struct msghdr msg;
+    struct iovec iov;
+    union { char buf[CMSG_SPACE(4) * 2 + CMSG_SPACE(sizeof(struct af_alg_iv) + 16)];
+            struct cmsghdr align; } ctrl;
+};
+
+static struct cmsghdr *put(struct kc_raw *r, size_t *used, int type, const void *data,
+                           size_t len)
+{
+    struct cmsghdr *c = (struct cmsghdr *)(r->ctrl.buf + *used);
+    c->cmsg_level = SOL_ALG;
+    c->cmsg_type = type;
+    c->cmsg_len = CMSG_LEN(len);
+    memcpy(CMSG_DATA(c), data, len);
+    *used += CMSG_SPACE(len);
+    return c;
+}
+
+kc_status kc_raw_new(kc_raw **out, kc_alg_id alg, const kc_key *key, size_t len,
+                     size_t aad_len, kc_error *err)
+{
+    const kc_alg_info *a = kc_alg(alg);
+    *out = NULL;
+    if (!a || (a->kind != KC_KIND_SKCIPHER && a->kind != KC_KIND_AEAD &&
+               a->kind != KC_KIND_HASH && a->kind != KC_KIND_MAC))
+        return kc_fail(err, KC_ERR_INVALID_ARG, 0, "raw loop: unsupported algorithm");
+    int aead = a->kind == KC_KIND_AEAD, hash = a->kind == KC_KIND_HASH || a->kind == KC_KIND_MAC;
+    int fd = kc_open_op(alg, NULL, a->kind == KC_KIND_HASH ? NULL : key, aead ? 16 : 0, err);
+    if (fd < 0)
+        return err ? err->status : KC_ERR_KERNEL;
+    kc_raw *r = calloc(1, sizeof(*r));
+    if (!r) {
+        close(fd);
+        return kc_fail(err, KC_ERR_NOMEM, ENOMEM, "raw loop: out of memory");
+    }
+    r->fd = fd;
+    r->in_len = len + (aead ? aad_len : 0);
+    r->out_len = hash ? a->out_size : len + (aead ? aad_len + 16 : 0);
+    r->in = calloc(1, r->in_len + 1);
+    r->out = calloc(1, r->out_len + 1);
+    if (!r->in || !r->out) {
+        kc_raw_free(r);
+        return kc_fail(err, KC_ERR_NOMEM, ENOMEM, "raw loop: out of memory");
+    }
+    size_t used = 0;
+    if (!hash) {
+        uint32_t op = ALG_OP_ENCRYPT;
+        unsigned char ivbuf[sizeof(struct af_alg_iv) + 16] = { 0 };
+        struct af_alg_iv head = { .ivlen = (uint32_t)a->iv_size };
+        memcpy(ivbuf, &head, sizeof(head));
+        put(r, &used, ALG_SET_OP, &op, sizeof(op));
+        if (a->iv_size)
+            put(r, &used, ALG_SET_IV, ivbuf, sizeof(head) + a->iv_size);
+        if (aead) {
+            uint32_t al = (uint32_t)aad_len;
+            put(r, &used, ALG_SET_AEAD_ASSOCLEN, &al, sizeof(al));
+        }
+    }
+    r->iov.iov_base = r->in;
+    r->iov.iov_len = r->in_len;
+    r->msg.msg_iov = &r->iov;
+    r->msg.msg_iovlen = 1;
+    r->msg.msg_control = used ? r->ctrl.buf : NULL;
+    r->msg.msg_controllen = used;
+    *out = r;
+    return KC_OK;
+}
+
+int kc_raw_op(kc_raw *r)
+{
+    if (r->in_len && sendmsg(r->fd, &r->msg, 0) < 0)
+        return -errno;
+    ssize_t n = read(r->fd, r->out, r->out_len);
+    if (n < 0)
+        return -errno;
+    return (size_t)n == r->out_len ? 0 : -EIO;
+}
+
+int kc_raw_fd(const kc_raw *r)
+{
+    return r->fd;
+}
+
+void kc_raw_free(kc_raw *r)
+{
+    if (!r)
+        return;
+    close(r->fd);
+    free(r->in);
+    free(r->out);
+    free(r);
+}

@@ -1,0 +1,25 @@
+/* kcrypt bench: the same operation through several paths, in one process
+ * and one kernel, so ratios between paths mean something. */
+#ifndef KCRYPT_BENCH_H
+#define KCRYPT_BENCH_H
+
+#include <stddef.h>
+
+typedef enum { BA_AES128_CBC, BA_AES128_GCM, BA_AES256_GCM, BA_CHACHA20_POLY1305, BA_SHA256,
+               BA_HMAC_SHA256, BA_COUNT } bench_alg;
+
+typedef enum { BP_KCRYPT, BP_ENGINE, BP_RAW, BP_DEFAULT, BP_COUNT } bench_path;
+
+typedef struct bench_ctx bench_ctx;
+
+const char *bench_alg_name(bench_alg a);
+const char *bench_path_name(bench_path p);
+/* Set where kcrypt.so is, before the first bench_open of BP_KCRYPT. */
+void bench_set_provider_dir(const char *dir);
+/* NULL with *why set when the path cannot do this algorithm here. */
+bench_ctx *bench_open(bench_path p, bench_alg a, size_t size, char *why, size_t why_len);
+/* One operation of `size` bytes: 0 on success. */
+int bench_op(bench_ctx *c);
+void bench_close(bench_ctx *c);
+
+#endif
