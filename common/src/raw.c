@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <linux/if_alg.h>
+#include <liburing.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,8 @@ struct kc_raw {
     int fd;
     size_t in_len, out_len;
     unsigned char *in, *out;
+    struct io_uring ring;
+    int uring;
     struct msghdr msg;
     struct iovec iov;
     union { char buf[CMSG_SPACE(4) * 2 + CMSG_SPACE(sizeof(struct af_alg_iv) + 16)];
@@ -82,8 +85,53 @@ kc_status kc_raw_new(kc_raw **out, kc_alg_id alg, const kc_key *key, size_t len,
     return KC_OK;
 }
 
+kc_status kc_raw_use_uring(kc_raw *r, kc_error *err)
+{
+    int e = io_uring_queue_init(4, &r->ring, 0);
+    if (e < 0)
+        return kc_fail(err, e == -ENOSYS || e == -EPERM ? KC_ERR_UNSUPPORTED_KERNEL : KC_ERR_KERNEL,
+                       -e, "raw loop: io_uring");
+    r->uring = 1;
+    return KC_OK;
+}
+
+static int uring_op(kc_raw *r)
+{
+    struct io_uring_sqe *send = io_uring_get_sqe(&r->ring), *recv;
+    int n = 0;
+    if (r->in_len) {
+        io_uring_prep_sendmsg(send, r->fd, &r->msg, 0);
+        io_uring_sqe_set_data64(send, 1);
+        send->flags |= IOSQE_IO_LINK;
+        recv = io_uring_get_sqe(&r->ring);
+        n++;
+    } else {
+        recv = send;
+    }
+    io_uring_prep_read(recv, r->fd, r->out, (unsigned)r->out_len, 0);
+    io_uring_sqe_set_data64(recv, 2);
+    n++;
+    int e = io_uring_submit_and_wait(&r->ring, (unsigned)n);
+    if (e < 0)
+        return e;
+    int rc = 0;
+    for (int i = 0; i < n; i++) {
+        struct io_uring_cqe *cqe;
+        if ((e = io_uring_wait_cqe(&r->ring, &cqe)) < 0)
+            return e;
+        if (cqe->res < 0 && !rc)
+            rc = cqe->res;
+        else if (cqe->user_data == 2 && (size_t)cqe->res != r->out_len && !rc)
+            rc = -EIO;
+        io_uring_cqe_seen(&r->ring, cqe);
+    }
+    return rc;
+}
+
 int kc_raw_op(kc_raw *r)
 {
+    if (r->uring)
+        return uring_op(r);
     if (r->in_len && sendmsg(r->fd, &r->msg, 0) < 0)
         return -errno;
     ssize_t n = read(r->fd, r->out, r->out_len);
@@ -101,6 +149,8 @@ void kc_raw_free(kc_raw *r)
 {
     if (!r)
         return;
+    if (r->uring)
+        io_uring_queue_exit(&r->ring);
     close(r->fd);
     free(r->in);
     free(r->out);

@@ -158,6 +158,8 @@ static int run_table(const options *o, const char *self)
             print_ratio("kcrypt/afalg-engine", ratio(&res[a][s][BP_KCRYPT], &res[a][s][BP_ENGINE]));
             print_ratio("kcrypt/raw-afalg", ratio(&res[a][s][BP_KCRYPT], &res[a][s][BP_RAW]));
             print_ratio("kcrypt/default", ratio(&res[a][s][BP_KCRYPT], &res[a][s][BP_DEFAULT]));
+            print_ratio("raw-uring/afalg-engine",
+                        ratio(&res[a][s][BP_RAW_URING], &res[a][s][BP_ENGINE]));
             printf("\n");
         }
     }

@@ -8,7 +8,7 @@
 typedef enum { BA_AES128_CBC, BA_AES128_GCM, BA_AES256_GCM, BA_CHACHA20_POLY1305, BA_SHA256,
                BA_HMAC_SHA256, BA_COUNT } bench_alg;
 
-typedef enum { BP_KCRYPT, BP_ENGINE, BP_RAW, BP_DEFAULT, BP_COUNT } bench_path;
+typedef enum { BP_KCRYPT, BP_ENGINE, BP_RAW, BP_RAW_URING, BP_DEFAULT, BP_COUNT } bench_path;
 
 typedef struct bench_ctx bench_ctx;
 

@@ -33,7 +33,8 @@ struct bench_ctx {
 
 static const char *alg_names[BA_COUNT] = { "AES-128-CBC", "AES-128-GCM", "AES-256-GCM",
                                            "ChaCha20-Poly1305", "SHA256", "HMAC-SHA256" };
-static const char *path_names[BP_COUNT] = { "kcrypt", "afalg-engine", "raw-afalg", "default" };
+static const char *path_names[BP_COUNT] = { "kcrypt", "afalg-engine", "raw-afalg", "raw-uring",
+                                            "default" };
 
 const char *bench_alg_name(bench_alg a) { return alg_names[a]; }
 const char *bench_path_name(bench_path p) { return path_names[p]; }
@@ -146,6 +147,10 @@ static int open_raw(bench_ctx *c, char *why, size_t why_len)
         snprintf(why, why_len, "%s", e.msg);
         return 0;
     }
+    if (c->path == BP_RAW_URING && kc_raw_use_uring(c->raw, &e) != KC_OK) {
+        snprintf(why, why_len, "%s", e.msg);
+        return 0;
+    }
     return 1;
 }
 
@@ -161,7 +166,7 @@ bench_ctx *bench_open(bench_path p, bench_alg a, size_t size, char *why, size_t 
     c->out = calloc(1, size + 64);
     for (size_t i = 0; i < sizeof(c->key); i++)
         c->key[i] = (unsigned char)(i * 13 + 7);
-    int ok = c->in && c->out && (p == BP_RAW ? open_raw(c, why, why_len)
+    int ok = c->in && c->out && (p == BP_RAW || p == BP_RAW_URING ? open_raw(c, why, why_len)
                                              : open_evp(c, why, why_len));
     if (ok && a == BA_AES128_CBC && size % 16) {
         snprintf(why, why_len, "AES-CBC needs whole blocks");

@@ -14,6 +14,10 @@ typedef struct kc_raw kc_raw;
 /* len: the fixed message size; aad_len: AEAD only (tag 16 bytes). */
 kc_status kc_raw_new(kc_raw **out, kc_alg_id alg, const kc_key *key, size_t len,
                      size_t aad_len, kc_error *err);
+/* Submit each operation's sendmsg and read together through an io_uring
+ * (linked, one io_uring_enter per operation). KC_ERR_UNSUPPORTED_KERNEL
+ * when io_uring is absent or not allowed; the plain path then stays. */
+kc_status kc_raw_use_uring(kc_raw *r, kc_error *err);
 /* One encryption (or digest) of the fixed-size message; 0 or -errno. */
 int kc_raw_op(kc_raw *r);
 int kc_raw_fd(const kc_raw *r);
