@@ -150,9 +150,7 @@ static kc_status run(kc_aead *x, int op, const unsigned char iv[16], struct iove
                      int nsrc, size_t aad_len, struct iovec *dst, int ndst, kc_error *err)
 {
     size_t iv_len = x->alg->id == KC_AES_CCM ? 16 : x->alg->iv_size;
-    int r = kc_afalg_send(x->fd, op, iv, iv_len, (long)aad_len, src, nsrc, 0);
-    if (r == 0)
-        r = kc_afalg_read(x->fd, dst, ndst);
+    int r = kc_afalg_request(x->fd, op, iv, iv_len, (long)aad_len, src, nsrc, dst, ndst);
     if (r == -EBADMSG)
         return kc_fail(err, KC_ERR_AUTH, EBADMSG, "%s: tag mismatch", x->alg->name);
     if (r < 0)

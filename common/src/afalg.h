@@ -28,6 +28,12 @@ int kc_afalg_accept(int fd);
  * assoclen < 0 for none. Sends everything or returns -errno. */
 int kc_afalg_send(int fd, int op, const unsigned char *iv, size_t iv_len, long assoclen,
                   const struct iovec *iov, int iovcnt, int more);
+/* One whole request: the send above, then the read below. On the io_uring
+ * path (kc/io.h) both go in one io_uring_enter. out may be modified. */
+int kc_afalg_request(int fd, int op, const unsigned char *iv, size_t iv_len, long assoclen,
+                     const struct iovec *in, int nin, struct iovec *out, int nout);
+/* Skip `by` bytes of an iovec array in place. */
+void kc_iov_advance(struct iovec **iov, int *iovcnt, size_t by);
 /* Reads exactly the iovec's total; returns 0 or -errno (-EIO on a short read). */
 int kc_afalg_read(int fd, struct iovec *iov, int iovcnt);
 size_t kc_iov_total(const struct iovec *iov, int iovcnt);

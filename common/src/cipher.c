@@ -110,10 +110,8 @@ static kc_status request(kc_cipher *c, const struct iovec *in, int nin, struct i
                          int nout, kc_error *err)
 {
     int op = c->encrypt ? ALG_OP_ENCRYPT : ALG_OP_DECRYPT;
-    int r = kc_afalg_send(c->fd, op, c->alg->iv_size ? c->iv : NULL, c->alg->iv_size, -1, in,
-                          nin, 0);
-    if (r == 0)
-        r = kc_afalg_read(c->fd, out, nout);
+    int r = kc_afalg_request(c->fd, op, c->alg->iv_size ? c->iv : NULL, c->alg->iv_size, -1, in,
+                             nin, out, nout);
     if (r < 0)
         return kc_fail_errno(err, -r, c->alg->name, c->encrypt ? "encrypt" : "decrypt");
     return KC_OK;

@@ -77,15 +77,15 @@ static kc_status check_fork(const kc_hash *h, kc_error *err)
     return KC_OK;
 }
 
-static kc_status send_data(kc_hash *h, const void *data, size_t len, int more, kc_error *err)
+static kc_status send_more(kc_hash *h, const void *data, size_t len, kc_error *err)
 {
     struct iovec iov = { (void *)data, len };
-    int r = kc_afalg_send(h->fd, KC_OP_NONE, NULL, 0, -1, &iov, 1, more);
+    int r = kc_afalg_send(h->fd, KC_OP_NONE, NULL, 0, -1, &iov, 1, 1);
     if (r < 0) {
         h->pending = 0;
         return kc_fail_errno(err, -r, h->alg->name, "update");
     }
-    h->pending = more;
+    h->pending = 1;
     return KC_OK;
 }
 
@@ -94,14 +94,18 @@ kc_status kc_hash_update(kc_hash *h, const void *data, size_t len, kc_error *err
     kc_status s = check_fork(h, err);
     if (s != KC_OK || !len)
         return s;
-    return send_data(h, data, len, 1, err);
+    return send_more(h, data, len, err);
 }
 
-static kc_status read_digest(kc_hash *h, unsigned char *out, size_t out_len, kc_error *err)
+/* With data: one request (the kernel finishes the hash inside the send,
+ * there being no MSG_MORE). Without: the read alone finalizes. */
+static kc_status read_digest(kc_hash *h, const void *data, size_t len, unsigned char *out,
+                             size_t out_len, kc_error *err)
 {
     unsigned char full[MAX_DIGEST];
-    struct iovec iov = { full, h->alg->out_size };
-    int r = kc_afalg_read(h->fd, &iov, 1);
+    struct iovec in = { (void *)data, len }, iov = { full, h->alg->out_size };
+    int r = len ? kc_afalg_request(h->fd, KC_OP_NONE, NULL, 0, -1, &in, 1, &iov, 1)
+                : kc_afalg_read(h->fd, &iov, 1);
     h->pending = 0;
     if (r < 0)
         return kc_fail_errno(err, -r, h->alg->name, "final");
@@ -116,7 +120,7 @@ kc_status kc_hash_final(kc_hash *h, unsigned char *out, size_t out_len, kc_error
     kc_status s = check_fork(h, err);
     if (s != KC_OK)
         return s;
-    return read_digest(h, out, out_len, err);
+    return read_digest(h, NULL, 0, out, out_len, err);
 }
 
 kc_status kc_hash_oneshot(kc_hash *h, const void *data, size_t len, unsigned char *out,
@@ -128,11 +132,7 @@ kc_status kc_hash_oneshot(kc_hash *h, const void *data, size_t len, unsigned cha
     if (h->pending)
         return kc_fail(err, KC_ERR_STATE, 0, "%s: one-shot on a context with a partial message",
                        h->alg->name);
-    /* Without MSG_MORE the kernel finishes the hash inside the sendmsg;
-     * an empty message needs only the read. */
-    if (len && (s = send_data(h, data, len, 0, err)) != KC_OK)
-        return s;
-    return read_digest(h, out, out_len, err);
+    return read_digest(h, data, len, out, out_len, err);
 }
 
 kc_status kc_hash_reset(kc_hash *h, kc_error *err)
@@ -140,7 +140,7 @@ kc_status kc_hash_reset(kc_hash *h, kc_error *err)
     kc_status s = check_fork(h, err);
     if (s != KC_OK || !h->pending)
         return s;
-    return read_digest(h, NULL, 0, err);
+    return read_digest(h, NULL, 0, NULL, 0, err);
 }
 
 kc_status kc_hash_clone(kc_hash **out, kc_hash *h, kc_error *err)

@@ -65,10 +65,8 @@ size_t kc_keywrap_max_out(kc_alg_id alg, int wrap, size_t in_len)
 static kc_status block(kc_keywrap *w, int encrypt, unsigned char b[16], kc_error *err)
 {
     struct iovec src = { b, 16 }, dst = { b, 16 };
-    int r = kc_afalg_send(w->fd, encrypt ? ALG_OP_ENCRYPT : ALG_OP_DECRYPT, NULL, 0, -1, &src,
-                          1, 0);
-    if (r == 0)
-        r = kc_afalg_read(w->fd, &dst, 1);
+    int r = kc_afalg_request(w->fd, encrypt ? ALG_OP_ENCRYPT : ALG_OP_DECRYPT, NULL, 0, -1, &src,
+                             1, &dst, 1);
     if (r < 0)
         return kc_fail_errno(err, -r, w->alg->name, "AES block");
     return KC_OK;
@@ -190,9 +188,7 @@ static kc_status unwrap_in_kernel(kc_keywrap *w, const unsigned char *in, size_t
     if (!scratch)
         return kc_fail(err, KC_ERR_NOMEM, ENOMEM, "%s: out of memory", w->alg->name);
     struct iovec src = { (void *)(in + SEMI), n }, dst = { scratch, n };
-    int r = kc_afalg_send(w->fd, ALG_OP_DECRYPT, in, SEMI, -1, &src, 1, 0);
-    if (r == 0)
-        r = kc_afalg_read(w->fd, &dst, 1);
+    int r = kc_afalg_request(w->fd, ALG_OP_DECRYPT, in, SEMI, -1, &src, 1, &dst, 1);
     kc_status s = KC_OK;
     if (r == -EBADMSG)
         s = kc_fail(err, KC_ERR_AUTH, EBADMSG, "%s: integrity check failed", w->alg->name);

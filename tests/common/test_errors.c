@@ -14,7 +14,7 @@ static unsigned char key[64], buf[256], out[256], tag[16];
 static void cipher_errors(void)
 {
     kc_cipher *c = NULL;
-    kc_key k15 = KC_KEY_RAW(key, 15), k16 = KC_KEY_RAW(key, 16), k16x = KC_KEY_RAW(key, 48);
+    kc_key k15 = KC_KEY_RAW(key, 15), k16 = KC_KEY_RAW(key, 16), k16x = KC_KEY_RAW(key, 40);
     EXPECT_STATUS(t, "AES-CBC", KC_ERR_INVALID_ARG, kc_cipher_new(&c, KC_AES_CBC, NULL, &k15, err));
     EXPECT_STATUS(t, "AES-XTS", KC_ERR_INVALID_ARG, kc_cipher_new(&c, KC_AES_XTS, NULL, &k16x, err));
     EXPECT_STATUS(t, "AES-CBC", KC_ERR_NO_ALG,

@@ -19,5 +19,7 @@ void bench_measure(bench_path p, bench_alg a, size_t size, int runs, double seco
 double bench_count_syscalls(const char *self, bench_path p, bench_alg a, size_t size);
 /* The `bench --count PATH ALG SIZE N` child: set up, run N ops, exit. */
 int bench_count_child(int argc, char **argv);
+/* The `bench --measure PATH ALG SIZE RUNS SECONDS` child: prints a result. */
+int bench_measure_child(int argc, char **argv);
 
 #endif

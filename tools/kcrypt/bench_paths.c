@@ -33,8 +33,8 @@ struct bench_ctx {
 
 static const char *alg_names[BA_COUNT] = { "AES-128-CBC", "AES-128-GCM", "AES-256-GCM",
                                            "ChaCha20-Poly1305", "SHA256", "HMAC-SHA256" };
-static const char *path_names[BP_COUNT] = { "kcrypt", "afalg-engine", "raw-afalg", "raw-uring",
-                                            "default" };
+static const char *path_names[BP_COUNT] = { "kcrypt", "kcrypt-uring", "afalg-engine",
+                                            "raw-afalg", "raw-uring", "default" };
 
 const char *bench_alg_name(bench_alg a) { return alg_names[a]; }
 const char *bench_path_name(bench_path p) { return path_names[p]; }
@@ -50,7 +50,7 @@ void bench_set_provider_dir(const char *dir)
 
 static OSSL_LIB_CTX *libctx_of(bench_path p, char *why, size_t why_len)
 {
-    if (p != BP_KCRYPT)
+    if (p != BP_KCRYPT && p != BP_KCRYPT_URING)
         return NULL;
     if (!kcrypt_libctx) {
         kcrypt_libctx = OSSL_LIB_CTX_new();
@@ -83,7 +83,7 @@ static ENGINE *engine(char *why, size_t why_len)
 
 static const char *props(bench_path p)
 {
-    return p == BP_KCRYPT ? "provider=kcrypt" : "provider=default";
+    return p == BP_KCRYPT || p == BP_KCRYPT_URING ? "provider=kcrypt" : "provider=default";
 }
 
 static int is_cipher(bench_alg a) { return a <= BA_CHACHA20_POLY1305; }
@@ -91,7 +91,7 @@ static int is_cipher(bench_alg a) { return a <= BA_CHACHA20_POLY1305; }
 static int open_evp(bench_ctx *c, char *why, size_t why_len)
 {
     OSSL_LIB_CTX *lc = libctx_of(c->path, why, why_len);
-    if (c->path == BP_KCRYPT && !lc)
+    if ((c->path == BP_KCRYPT || c->path == BP_KCRYPT_URING) && !lc)
         return 0;
     if (c->path == BP_ENGINE && c->alg != BA_AES128_CBC) {
         snprintf(why, why_len, "the afalg engine does AES-CBC only");

@@ -14,5 +14,6 @@
 #include "kc/rng.h"
 #include "kc/keyring.h"
 #include "kc/raw.h"
+#include "kc/io.h"
 
 #endif
