@@ -1,0 +1,521 @@
+/* C_Encrypt* and C_Decrypt*: AES-ECB/CBC/CBC_PAD/CTR stream through a
+ * kc_cipher; AES-CTS and the AEADs (GCM, CCM, ChaCha20-Poly1305) need the
+ * whole message in one kernel request, so their multi-part forms buffer
+ * until Final, as SoftHSM does. */
+#include "p11.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define BLK 16
+
+void p11_crypt_free(p11_crypt *op)
+{
+    if (op->c)
+        kc_cipher_free(op->c);
+    if (op->buf) {
+        kc_wipe(op->buf, op->cap);
+        free(op->buf);
+    }
+    if (op->aad)
+        free(op->aad);
+    kc_wipe(op, sizeof *op);
+}
+
+static int is_aead(const p11_crypt *op)
+{
+    return kc_alg(op->alg)->kind == KC_KIND_AEAD;
+}
+
+static CK_RV len_err(const p11_crypt *op)
+{
+    return op->dir == OP_ENCRYPT ? CKR_DATA_LEN_RANGE : CKR_ENCRYPTED_DATA_LEN_RANGE;
+}
+
+static CK_RV params(p11_crypt *op, const CK_MECHANISM *m)
+{
+    const void *p = m->pParameter;
+    CK_ULONG pl = m->ulParameterLen;
+    switch (m->mechanism) {
+    case CKM_AES_ECB:
+        return p || pl ? CKR_MECHANISM_PARAM_INVALID : CKR_OK;
+    case CKM_AES_CBC:
+    case CKM_AES_CBC_PAD:
+    case CKM_AES_CTS:
+        if (!p || pl != BLK)
+            return CKR_MECHANISM_PARAM_INVALID;
+        memcpy(op->nonce, p, BLK);
+        op->nonce_len = BLK;
+        return CKR_OK;
+    case CKM_AES_CTR: {
+        const CK_AES_CTR_PARAMS *c = p;
+        if (!p || pl != sizeof *c || c->ulCounterBits < 1 || c->ulCounterBits > 128)
+            return CKR_MECHANISM_PARAM_INVALID;
+        memcpy(op->nonce, c->cb, BLK);
+        op->nonce_len = BLK;
+        /* The kernel's ctr(aes) counts over all 128 bits; a shorter field
+         * must not wrap inside this message or the two would differ. */
+        if (c->ulCounterBits < 60) {
+            unsigned long long v = 0, room;
+            for (int i = 8; i < 16; i++)
+                v = v << 8 | c->cb[i];
+            v &= (1ULL << c->ulCounterBits) - 1;
+            room = (1ULL << c->ulCounterBits) - v;
+            op->ctr_bounded = 1;
+            op->ctr_left = room * BLK;
+        }
+        return CKR_OK;
+    }
+    case CKM_AES_GCM: {
+        const CK_GCM_PARAMS *g = p;
+        if (!p || pl != sizeof *g)
+            return CKR_MECHANISM_PARAM_INVALID;
+        /* The kernel's gcm(aes) takes 96-bit IVs only. */
+        if (g->ulIvLen != 12 || !g->pIv || (g->ulIvBits && g->ulIvBits != 96))
+            return CKR_MECHANISM_PARAM_INVALID;
+        if (g->ulTagBits % 8 || !kc_aead_tag_len_ok(KC_AES_GCM, g->ulTagBits / 8))
+            return CKR_MECHANISM_PARAM_INVALID;
+        if (g->ulAADLen && !g->pAAD)
+            return CKR_MECHANISM_PARAM_INVALID;
+        memcpy(op->nonce, g->pIv, 12);
+        op->nonce_len = 12;
+        op->tag_len = g->ulTagBits / 8;
+        op->aad_len = g->ulAADLen;
+        op->aad = malloc(op->aad_len ? op->aad_len : 1);
+        if (!op->aad)
+            return CKR_HOST_MEMORY;
+        if (op->aad_len)
+            memcpy(op->aad, g->pAAD, op->aad_len);
+        return CKR_OK;
+    }
+    case CKM_AES_CCM: {
+        const KC_CK_CCM_PARAMS *c = p;
+        if (!p || pl != sizeof *c || !c->pNonce || !kc_aead_nonce_len_ok(KC_AES_CCM, c->ulNonceLen) ||
+            !kc_aead_tag_len_ok(KC_AES_CCM, c->ulMACLen) || (c->ulAADLen && !c->pAAD))
+            return CKR_MECHANISM_PARAM_INVALID;
+        memcpy(op->nonce, c->pNonce, c->ulNonceLen);
+        op->nonce_len = c->ulNonceLen;
+        op->tag_len = c->ulMACLen;
+        op->ccm_len = c->ulDataLen;
+        op->aad_len = c->ulAADLen;
+        op->aad = malloc(op->aad_len ? op->aad_len : 1);
+        if (!op->aad)
+            return CKR_HOST_MEMORY;
+        if (op->aad_len)
+            memcpy(op->aad, c->pAAD, op->aad_len);
+        return CKR_OK;
+    }
+    case CKM_CHACHA20_POLY1305: {
+        const KC_CK_CHACHA20_POLY1305_PARAMS *c = p;
+        /* rfc7539(chacha20,poly1305) takes the 96-bit nonce only. */
+        if (!p || pl != sizeof *c || !c->pNonce || c->ulNonceLen != 12 ||
+            (c->ulAADLen && !c->pAAD))
+            return CKR_MECHANISM_PARAM_INVALID;
+        memcpy(op->nonce, c->pNonce, 12);
+        op->nonce_len = 12;
+        op->tag_len = 16;
+        op->aad_len = c->ulAADLen;
+        op->aad = malloc(op->aad_len ? op->aad_len : 1);
+        if (!op->aad)
+            return CKR_HOST_MEMORY;
+        if (op->aad_len)
+            memcpy(op->aad, c->pAAD, op->aad_len);
+        return CKR_OK;
+    }
+    default:
+        return CKR_MECHANISM_INVALID;
+    }
+}
+
+static CK_RV init(CK_SESSION_HANDLE hs, p11_dir dir, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE hk)
+{
+    p11_session *s;
+    CK_RV rv = p11_session_get(hs, &s);
+    if (rv != CKR_OK)
+        return rv;
+    p11_crypt *op = dir == OP_ENCRYPT ? &s->enc : &s->dec;
+    if (op->active)
+        return CKR_OPERATION_ACTIVE;
+    if (!m)
+        return CKR_ARGUMENTS_BAD;
+    const p11_mech *pm = p11_mech_lookup(m->mechanism);
+    if (!pm || !(pm->info.flags & (dir == OP_ENCRYPT ? CKF_ENCRYPT : CKF_DECRYPT)))
+        return CKR_MECHANISM_INVALID;
+    p11_object *k;
+    rv = p11_key_for_use(hs, hk, dir == OP_ENCRYPT ? CKA_ENCRYPT : CKA_DECRYPT, &k);
+    if (rv != CKR_OK)
+        return rv;
+    CK_KEY_TYPE want = pm->alg == KC_CHACHA20_POLY1305 ? CKK_CHACHA20 : CKK_AES;
+    if (k->kt != want)
+        return CKR_KEY_TYPE_INCONSISTENT;
+    if (!kc_alg_key_size_ok(kc_alg(pm->alg), k->value_len))
+        return CKR_KEY_SIZE_RANGE;
+    memset(op, 0, sizeof *op);
+    op->dir = dir;
+    op->mech = m->mechanism;
+    op->alg = pm->alg;
+    op->key = hk;
+    op->pad = m->mechanism == CKM_AES_CBC_PAD;
+    op->whole = is_aead(op) || op->alg == KC_AES_CTS;
+    if ((rv = params(op, m)) != CKR_OK)
+        goto fail;
+    kc_tfm *t;
+    if ((rv = p11_key_tfm(k, op->alg, &t)) != CKR_OK)
+        goto fail;
+    if (!is_aead(op)) {
+        kc_error err;
+        if (kc_cipher_from_tfm(&op->c, t, &err) != KC_OK) {
+            rv = CKR_DEVICE_ERROR;
+            goto fail;
+        }
+        if (op->alg != KC_AES_CTS &&
+            kc_cipher_start(op->c, dir == OP_ENCRYPT, op->nonce_len ? op->nonce : NULL,
+                            op->nonce_len, &err) != KC_OK) {
+            rv = CKR_DEVICE_ERROR;
+            goto fail;
+        }
+    }
+    op->active = 1;
+    return CKR_OK;
+fail:
+    p11_crypt_free(op);
+    return rv;
+}
+
+/* Output of an update of n more bytes. */
+static size_t update_size(const p11_crypt *op, size_t n)
+{
+    if (op->whole)
+        return 0;
+    if (op->alg == KC_AES_CTR)
+        return n;
+    size_t total = op->blen + n;
+    if (op->pad && op->dir == OP_DECRYPT)   /* keep the last block for Final */
+        return total ? (total - 1) / BLK * BLK : 0;
+    return total / BLK * BLK;
+}
+
+static CK_RV buffer(p11_crypt *op, const unsigned char *in, size_t n)
+{
+    if (op->len + n < op->len)
+        return CKR_DATA_LEN_RANGE;
+    if (op->len + n > op->cap) {
+        size_t cap = op->cap ? op->cap : 256;
+        while (cap < op->len + n)
+            cap *= 2;
+        unsigned char *b = malloc(cap);
+        if (!b)
+            return CKR_HOST_MEMORY;
+        if (op->len)
+            memcpy(b, op->buf, op->len);
+        if (op->buf) {
+            kc_wipe(op->buf, op->cap);
+            free(op->buf);
+        }
+        op->buf = b;
+        op->cap = cap;
+    }
+    if (n)
+        memcpy(op->buf + op->len, in, n);
+    op->len += n;
+    return CKR_OK;
+}
+
+static CK_RV do_update(p11_crypt *op, const unsigned char *in, size_t n, unsigned char *out,
+                       size_t *outn)
+{
+    kc_error err;
+    size_t w = 0;
+    *outn = 0;
+    if (op->whole)
+        return buffer(op, in, n);
+    if (op->alg == KC_AES_CTR) {
+        if (op->ctr_bounded) {
+            if (n > op->ctr_left)
+                return CKR_DATA_LEN_RANGE;
+            op->ctr_left -= n;
+        }
+        if (n && kc_cipher_update(op->c, in, n, out, &w, &err) != KC_OK)
+            return CKR_DEVICE_ERROR;
+        *outn = w;
+        return CKR_OK;
+    }
+    size_t produce = update_size(op, n);
+    size_t done = 0;
+    /* Fill the held partial block first, then whole blocks straight through. */
+    while (done < produce) {
+        if (op->blen) {
+            size_t take = BLK - op->blen;
+            if (take > n)
+                take = n;
+            memcpy(op->blk + op->blen, in, take);
+            op->blen += take;
+            in += take;
+            n -= take;
+            if (op->blen < BLK)
+                break;
+            if (kc_cipher_update(op->c, op->blk, BLK, out + done, &w, &err) != KC_OK || w != BLK)
+                return CKR_DEVICE_ERROR;
+            done += BLK;
+            op->blen = 0;
+            continue;
+        }
+        size_t direct = produce - done;
+        if (kc_cipher_update(op->c, in, direct, out + done, &w, &err) != KC_OK || w != direct)
+            return CKR_DEVICE_ERROR;
+        in += direct;
+        n -= direct;
+        done += direct;
+    }
+    if (n) {
+        memcpy(op->blk + op->blen, in, n);
+        op->blen += n;
+    }
+    *outn = done;
+    return CKR_OK;
+}
+
+/* Size Final will write, or an error for a message of the wrong length. */
+static CK_RV final_size(p11_crypt *op, size_t *need)
+{
+    kc_error err;
+    *need = 0;
+    if (op->alg == KC_AES_CTR)
+        return CKR_OK;
+    if (op->alg == KC_AES_CTS) {
+        *need = op->len;
+        return op->len < BLK ? len_err(op) : CKR_OK;
+    }
+    if (is_aead(op)) {
+        if (op->dir == OP_DECRYPT && op->len < op->tag_len)
+            return CKR_ENCRYPTED_DATA_LEN_RANGE;
+        size_t plain = op->dir == OP_ENCRYPT ? op->len : op->len - op->tag_len;
+        if (op->alg == KC_AES_CCM && plain != op->ccm_len)
+            return len_err(op);
+        *need = op->dir == OP_ENCRYPT ? op->len + op->tag_len : plain;
+        return CKR_OK;
+    }
+    if (!op->pad)
+        return op->blen ? len_err(op) : CKR_OK;
+    if (op->dir == OP_ENCRYPT) {
+        *need = BLK;
+        return CKR_OK;
+    }
+    if (op->blen != BLK)
+        return CKR_ENCRYPTED_DATA_LEN_RANGE;
+    if (!op->last_done) {
+        size_t w;
+        if (kc_cipher_update(op->c, op->blk, BLK, op->last, &w, &err) != KC_OK || w != BLK)
+            return CKR_DEVICE_ERROR;
+        unsigned p = op->last[BLK - 1];
+        unsigned char bad = p == 0 || p > BLK;
+        for (unsigned i = 0; i < BLK && !bad; i++)
+            bad |= i >= BLK - p && op->last[i] != p;
+        if (bad)
+            return CKR_ENCRYPTED_DATA_INVALID;
+        op->last_n = BLK - p;
+        op->last_done = 1;
+    }
+    *need = op->last_n;
+    return CKR_OK;
+}
+
+static CK_RV do_final(p11_crypt *op, unsigned char *out)
+{
+    kc_error err;
+    kc_status st = KC_OK;
+    if (op->alg == KC_AES_CTR || (!op->pad && !op->whole))
+        return CKR_OK;
+    if (op->pad && op->dir == OP_DECRYPT) {
+        memcpy(out, op->last, op->last_n);
+        return CKR_OK;
+    }
+    if (op->pad) {
+        unsigned char p = (unsigned char)(BLK - op->blen);
+        memset(op->blk + op->blen, p, p);
+        size_t w;
+        st = kc_cipher_update(op->c, op->blk, BLK, out, &w, &err);
+        return st == KC_OK && w == BLK ? CKR_OK : CKR_DEVICE_ERROR;
+    }
+    if (op->alg == KC_AES_CTS) {
+        st = kc_cipher_oneshot(op->c, op->dir == OP_ENCRYPT, op->nonce, BLK, op->buf, op->len,
+                               out, &err);
+        return st == KC_OK ? CKR_OK : CKR_DEVICE_ERROR;
+    }
+    /* AEAD: a context for this one request, so the transform's tag size
+     * (shared by all its op sockets) is set just for it. */
+    p11_object *k = p11_object_find(op->key);
+    if (!k)
+        return CKR_KEY_HANDLE_INVALID;
+    kc_tfm *t;
+    CK_RV rv = p11_key_tfm(k, op->alg, &t);
+    if (rv != CKR_OK)
+        return rv;
+    kc_aead *a;
+    if (kc_aead_from_tfm(&a, t, op->tag_len, &err) != KC_OK)
+        return CKR_DEVICE_ERROR;
+    if (op->aad_len + op->len + (op->dir == OP_ENCRYPT ? op->tag_len : 0) >
+        kc_aead_max_message(a)) {
+        kc_aead_free(a);
+        return len_err(op);
+    }
+    static const unsigned char empty[1];
+    const unsigned char *in = op->buf ? op->buf : empty;
+    if (op->dir == OP_ENCRYPT)
+        st = kc_aead_encrypt(a, op->nonce, op->nonce_len, op->aad, op->aad_len, in, op->len, out,
+                             out + op->len, &err);
+    else
+        st = kc_aead_decrypt(a, op->nonce, op->nonce_len, op->aad, op->aad_len, in,
+                             op->len - op->tag_len, in + op->len - op->tag_len, out, &err);
+    kc_aead_free(a);
+    if (st == KC_ERR_AUTH)
+        return CKR_ENCRYPTED_DATA_INVALID;
+    return st == KC_OK ? CKR_OK : CKR_DEVICE_ERROR;
+}
+
+/* ---- the shared bodies of the Encrypt and Decrypt calls ---- */
+
+static CK_RV get_op(CK_SESSION_HANDLE hs, p11_dir dir, p11_crypt **op)
+{
+    p11_session *s;
+    CK_RV rv = p11_session_get(hs, &s);
+    if (rv != CKR_OK)
+        return rv;
+    *op = dir == OP_ENCRYPT ? &s->enc : &s->dec;
+    return (*op)->active ? CKR_OK : CKR_OPERATION_NOT_INITIALIZED;
+}
+
+/* An error other than a size answer ends the operation (PKCS#11 5.2). */
+static CK_RV end(p11_crypt *op, CK_RV rv, int done)
+{
+    if (done || (rv != CKR_OK && rv != CKR_BUFFER_TOO_SMALL))
+        p11_crypt_free(op);
+    return rv;
+}
+
+static CK_RV one_shot(CK_SESSION_HANDLE hs, p11_dir dir, CK_BYTE_PTR in, CK_ULONG n,
+                      CK_BYTE_PTR out, CK_ULONG_PTR outn)
+{
+    p11_crypt *op;
+    CK_RV rv = get_op(hs, dir, &op);
+    if (rv != CKR_OK)
+        return rv;
+    if ((!in && n) || !outn)
+        return end(op, CKR_ARGUMENTS_BAD, 1);
+    if (op->len || op->blen)   /* C_Encrypt after C_EncryptUpdate */
+        return end(op, CKR_OPERATION_ACTIVE, 0);
+    size_t need;
+    if (!op->whole && !op->pad && op->alg != KC_AES_CTR && n % BLK)
+        return end(op, len_err(op), 1);
+    if (op->pad && dir == OP_DECRYPT && (n % BLK || !n))
+        return end(op, CKR_ENCRYPTED_DATA_LEN_RANGE, 1);
+    if (op->whole) {
+        size_t tl = is_aead(op) ? op->tag_len : 0;
+        if (dir == OP_DECRYPT && n < tl)
+            return end(op, CKR_ENCRYPTED_DATA_LEN_RANGE, 1);
+        need = dir == OP_ENCRYPT ? n + tl : n - tl;
+        if (op->alg == KC_AES_CTS && n < BLK)
+            return end(op, len_err(op), 1);
+    } else if (op->pad) {
+        need = dir == OP_ENCRYPT ? n / BLK * BLK + BLK : n;
+    } else {
+        need = n;
+    }
+    if (op->ctr_bounded && n > op->ctr_left)
+        return end(op, CKR_DATA_LEN_RANGE, 1);
+    rv = p11_out(out, outn, need);
+    if (rv != CKR_OK || !out)
+        return end(op, rv, 0);
+    size_t w = 0, f = 0;
+    rv = do_update(op, in, n, out, &w);
+    if (rv == CKR_OK)
+        rv = final_size(op, &f);
+    if (rv == CKR_OK)
+        rv = do_final(op, out + w);
+    if (rv == CKR_OK)
+        *outn = w + f;
+    return end(op, rv, 1);
+}
+
+static CK_RV update(CK_SESSION_HANDLE hs, p11_dir dir, CK_BYTE_PTR in, CK_ULONG n,
+                    CK_BYTE_PTR out, CK_ULONG_PTR outn)
+{
+    p11_crypt *op;
+    CK_RV rv = get_op(hs, dir, &op);
+    if (rv != CKR_OK)
+        return rv;
+    if ((!in && n) || !outn)
+        return end(op, CKR_ARGUMENTS_BAD, 1);
+    rv = p11_out(out, outn, update_size(op, n));
+    if (rv != CKR_OK || !out)
+        return end(op, rv, 0);
+    size_t w = 0;
+    rv = do_update(op, in, n, out, &w);
+    if (rv == CKR_OK)
+        *outn = w;
+    return end(op, rv, 0);
+}
+
+static CK_RV final(CK_SESSION_HANDLE hs, p11_dir dir, CK_BYTE_PTR out, CK_ULONG_PTR outn)
+{
+    p11_crypt *op;
+    CK_RV rv = get_op(hs, dir, &op);
+    if (rv != CKR_OK)
+        return rv;
+    if (!outn)
+        return end(op, CKR_ARGUMENTS_BAD, 1);
+    size_t need;
+    if ((rv = final_size(op, &need)) != CKR_OK)
+        return end(op, rv, 1);
+    rv = p11_out(out, outn, need);
+    if (rv != CKR_OK || !out)
+        return end(op, rv, 0);
+    return end(op, do_final(op, out), 1);
+}
+
+#define LOCKED(call)                    \
+    do {                                \
+        CK_RV rv_ = p11_enter();        \
+        if (rv_ != CKR_OK)              \
+            return rv_;                 \
+        rv_ = (call);                   \
+        p11_leave();                    \
+        return rv_;                     \
+    } while (0)
+
+CK_RV C_EncryptInit(CK_SESSION_HANDLE hs, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE hk)
+{
+    LOCKED(init(hs, OP_ENCRYPT, m, hk));
+}
+CK_RV C_Encrypt(CK_SESSION_HANDLE hs, CK_BYTE_PTR in, CK_ULONG n, CK_BYTE_PTR out,
+                CK_ULONG_PTR outn)
+{
+    LOCKED(one_shot(hs, OP_ENCRYPT, in, n, out, outn));
+}
+CK_RV C_EncryptUpdate(CK_SESSION_HANDLE hs, CK_BYTE_PTR in, CK_ULONG n, CK_BYTE_PTR out,
+                      CK_ULONG_PTR outn)
+{
+    LOCKED(update(hs, OP_ENCRYPT, in, n, out, outn));
+}
+CK_RV C_EncryptFinal(CK_SESSION_HANDLE hs, CK_BYTE_PTR out, CK_ULONG_PTR outn)
+{
+    LOCKED(final(hs, OP_ENCRYPT, out, outn));
+}
+CK_RV C_DecryptInit(CK_SESSION_HANDLE hs, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE hk)
+{
+    LOCKED(init(hs, OP_DECRYPT, m, hk));
+}
+CK_RV C_Decrypt(CK_SESSION_HANDLE hs, CK_BYTE_PTR in, CK_ULONG n, CK_BYTE_PTR out,
+                CK_ULONG_PTR outn)
+{
+    LOCKED(one_shot(hs, OP_DECRYPT, in, n, out, outn));
+}
+CK_RV C_DecryptUpdate(CK_SESSION_HANDLE hs, CK_BYTE_PTR in, CK_ULONG n, CK_BYTE_PTR out,
+                      CK_ULONG_PTR outn)
+{
+    LOCKED(update(hs, OP_DECRYPT, in, n, out, outn));
+}
+CK_RV C_DecryptFinal(CK_SESSION_HANDLE hs, CK_BYTE_PTR out, CK_ULONG_PTR outn)
+{
+    LOCKED(final(hs, OP_DECRYPT, out, outn));
+}

@@ -1,0 +1,122 @@
+/* The token's mechanisms, derived from common/'s one algorithm table
+ * (kc_alg_info.p11_mech / p11_mech_general) and offered only where
+ * kc_available() says the running kernel binds the algorithm. The few
+ * entries that are not an algorithm of their own (CBC_PAD is CBC plus
+ * padding done here, the key generators are the DRBG) are derived from
+ * their table entry. */
+#include "p11.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_MECHS 64
+static p11_mech mechs[MAX_MECHS];
+static size_t nmechs;
+static pid_t built_for;
+
+static void add(CK_MECHANISM_TYPE m, kc_alg_id alg, int general, CK_ULONG min, CK_ULONG max,
+                CK_FLAGS flags)
+{
+    if (nmechs == MAX_MECHS)
+        return;
+    mechs[nmechs++] = (p11_mech){ m, alg, general, { min, max, flags } };
+}
+
+static void key_range(const kc_alg_info *a, CK_ULONG *min, CK_ULONG *max)
+{
+    *min = 0;
+    *max = 0;
+    for (unsigned n = 8; n < 8 * 32; n += 8) {
+        if (a->key_sizes & KC_KEY_BIT(n)) {
+            if (!*min)
+                *min = n;
+            *max = n;
+        }
+    }
+}
+
+static void build(void)
+{
+    nmechs = 0;
+    for (int i = 0; i < KC_ALG_COUNT; i++) {
+        const kc_alg_info *a = kc_alg((kc_alg_id)i);
+        /* XTS needs the two-key CKK_AES_XTS type, which this token does not model. */
+        if (!a->p11_mech || a->id == KC_AES_XTS || !kc_available(a->id))
+            continue;
+        CK_ULONG min, max;
+        key_range(a, &min, &max);
+        switch (a->kind) {
+        case KC_KIND_SKCIPHER:
+        case KC_KIND_AEAD:
+            add(a->p11_mech, a->id, 0, min, max, CKF_ENCRYPT | CKF_DECRYPT);
+            if (a->id == KC_AES_CBC)
+                add(CKM_AES_CBC_PAD, a->id, 0, min, max, CKF_ENCRYPT | CKF_DECRYPT);
+            break;
+        case KC_KIND_HASH:
+            add(a->p11_mech, a->id, 0, 0, 0, CKF_DIGEST);
+            break;
+        case KC_KIND_MAC:
+            if (!a->key_sizes) {   /* HMAC: any key length; sizes in bytes */
+                min = 1;
+                max = 512;
+            }
+            add(a->p11_mech, a->id, 0, min, max, CKF_SIGN | CKF_VERIFY);
+            if (a->p11_mech_general)
+                add(a->p11_mech_general, a->id, 1, min, max, CKF_SIGN | CKF_VERIFY);
+            break;
+        case KC_KIND_KEYWRAP:
+            add(a->p11_mech, a->id, 0, min, max, CKF_WRAP | CKF_UNWRAP);
+            break;
+        case KC_KIND_RNG:
+            break;
+        }
+    }
+    if (kc_available(KC_DRBG)) {
+        if (kc_available(KC_AES_ECB))
+            add(CKM_AES_KEY_GEN, KC_DRBG, 0, 16, 32, CKF_GENERATE);
+        if (kc_available(KC_CHACHA20_POLY1305))
+            add(CKM_CHACHA20_KEY_GEN, KC_DRBG, 0, 32, 32, CKF_GENERATE);
+        /* PKCS#11 gives generic secret key sizes in bits. */
+        add(CKM_GENERIC_SECRET_KEY_GEN, KC_DRBG, 0, 8, 4096, CKF_GENERATE);
+    }
+    built_for = getpid();
+}
+
+static void ensure(void)
+{
+    if (!nmechs || built_for != getpid())
+        build();
+}
+
+const p11_mech *p11_mech_lookup(CK_MECHANISM_TYPE m)
+{
+    ensure();
+    for (size_t i = 0; i < nmechs; i++)
+        if (mechs[i].mech == m)
+            return &mechs[i];
+    return NULL;
+}
+
+size_t p11_mech_list(CK_MECHANISM_TYPE *out, size_t max)
+{
+    ensure();
+    for (size_t i = 0; out && i < nmechs && i < max; i++)
+        out[i] = mechs[i].mech;
+    return nmechs;
+}
+
+CK_KEY_TYPE p11_hmac_key_type(kc_alg_id alg)
+{
+    switch (alg) {
+    case KC_HMAC_SHA1: return CKK_SHA_1_HMAC;
+    case KC_HMAC_SHA224: return CKK_SHA224_HMAC;
+    case KC_HMAC_SHA256: return CKK_SHA256_HMAC;
+    case KC_HMAC_SHA384: return CKK_SHA384_HMAC;
+    case KC_HMAC_SHA512: return CKK_SHA512_HMAC;
+    case KC_HMAC_SHA3_224: return CKK_SHA3_224_HMAC;
+    case KC_HMAC_SHA3_256: return CKK_SHA3_256_HMAC;
+    case KC_HMAC_SHA3_384: return CKK_SHA3_384_HMAC;
+    case KC_HMAC_SHA3_512: return CKK_SHA3_512_HMAC;
+    default: return CKK_GENERIC_SECRET;
+    }
+}

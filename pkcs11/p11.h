@@ -1,0 +1,215 @@
+/* Internal state of the kcrypt token. One global state guarded by one lock:
+ * every entry point takes it (p11_enter) so sessions, objects and the login
+ * state never race; the kernel work inside is short next to that. */
+#ifndef KCRYPT_P11_H
+#define KCRYPT_P11_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "p11_defs.h"
+#include "kc/kc.h"
+
+#define P11_SLOT_ID 1
+#define P11_PIN_MIN 4
+#define P11_PIN_MAX 255
+#define P11_EXPORT __attribute__((visibility("default")))
+
+/* ---- objects ---- */
+typedef struct {
+    CK_ATTRIBUTE_TYPE type;
+    CK_ULONG len;
+    unsigned char *val;
+} p11_attr;
+
+typedef struct p11_object {
+    CK_OBJECT_HANDLE h;
+    CK_SESSION_HANDLE owner;     /* session of a session object; 0 for token objects */
+    CK_OBJECT_CLASS cls;
+    CK_KEY_TYPE kt;              /* secret keys only */
+    p11_attr *attrs;             /* everything but a secret key's CKA_VALUE */
+    size_t nattrs;
+    unsigned char *sealed;       /* secret key value sealed by the vault (vault.c) */
+    size_t sealed_len;
+    size_t value_len;
+    kc_tfm *tfm[KC_ALG_COUNT];   /* keyed kernel transforms, made on first use */
+    struct p11_object *next;
+} p11_object;
+
+/* ---- operations ---- */
+typedef enum { OP_NONE = 0, OP_ENCRYPT, OP_DECRYPT } p11_dir;
+
+typedef struct {
+    int active;
+    p11_dir dir;
+    CK_MECHANISM_TYPE mech;
+    kc_alg_id alg;
+    CK_OBJECT_HANDLE key;
+    kc_cipher *c;
+    kc_aead *a;
+    int pad;                     /* CBC_PAD */
+    int whole;                   /* AEAD, CTS: the kernel needs the whole message */
+    unsigned char blk[32];       /* partial blocks of ECB/CBC */
+    size_t blen;
+    unsigned char *buf;          /* whole-message buffer */
+    size_t len, cap;
+    unsigned char nonce[16];
+    size_t nonce_len;
+    unsigned char *aad;
+    size_t aad_len;
+    size_t tag_len;
+    size_t ccm_len;              /* CCM: declared data length */
+    int ctr_bounded;             /* CTR: the counter field is short enough to wrap */
+    unsigned long long ctr_left; /* CTR: bytes before it wraps */
+    int last_done;               /* CBC_PAD decrypt: last block already decrypted */
+    unsigned char last[16];
+    size_t last_n;
+} p11_crypt;
+
+typedef struct {
+    int active;
+    CK_MECHANISM_TYPE mech;
+    kc_hash *h;
+    size_t out_len;              /* MAC length to produce / digest size */
+} p11_hashop;
+
+typedef struct p11_session {
+    CK_SESSION_HANDLE h;
+    CK_FLAGS flags;
+    p11_crypt enc, dec;
+    p11_hashop dig, sign, verify;
+    int finding;
+    CK_OBJECT_HANDLE *found;
+    size_t nfound, pos;
+    struct p11_session *next;
+} p11_session;
+
+/* ---- token state (store.c) ---- */
+typedef struct {
+    int initialized;
+    char label[32];
+    char serial[16];
+    unsigned long iterations;
+    unsigned char so_salt[16], user_salt[16];
+    unsigned char so_wrapped[40], user_wrapped[40];   /* KWP(token key) */
+    int user_pin_set;
+    unsigned long so_fail, user_fail;
+} p11_token;
+
+typedef struct {
+    int initialized;
+    pid_t pid;
+    void *mutex;                 /* app mutex, or NULL with the OS mutex */
+    CK_CREATEMUTEX create_mutex;
+    CK_DESTROYMUTEX destroy_mutex;
+    CK_LOCKMUTEX lock_mutex;
+    CK_UNLOCKMUTEX unlock_mutex;
+    p11_session *sessions;
+    CK_ULONG nsessions, nrw;
+    CK_SESSION_HANDLE next_session;
+    p11_object *objects;
+    CK_OBJECT_HANDLE next_object;
+    int logged_in;
+    CK_USER_TYPE user;
+    char store_dir[4096];
+    p11_token tok;
+    unsigned char *tk_sealed;    /* token key after a login, sealed (login.c) */
+    size_t tk_sealed_len;
+    kc_rng *rng;
+    kc_aead *vault;
+    unsigned long long vault_ctr;
+    unsigned char vault_prefix[4];
+} p11_global;
+
+extern p11_global p11_g;
+
+/* lock.c */
+CK_RV p11_lock_init(CK_C_INITIALIZE_ARGS *args);
+void p11_lock_fini(void);
+CK_RV p11_enter(void);           /* CKR_CRYPTOKI_NOT_INITIALIZED, also in a forked child */
+void p11_leave(void);
+int p11_forked(void);
+
+/* session.c */
+CK_RV p11_session_get(CK_SESSION_HANDLE h, p11_session **out);
+void p11_session_free_ops(p11_session *s);
+void p11_sessions_close_all(void);
+CK_STATE p11_session_state(const p11_session *s);
+
+/* object.c */
+p11_object *p11_object_new(CK_OBJECT_CLASS cls);
+void p11_object_free(p11_object *o);
+void p11_object_link(p11_object *o);
+void p11_object_unlink_free(p11_object *o);
+void p11_objects_free_all(void);
+void p11_objects_free_session(CK_SESSION_HANDLE h);
+p11_object *p11_object_find(CK_OBJECT_HANDLE h);    /* NULL when absent or not visible */
+int p11_object_visible(const p11_object *o);
+CK_RV p11_key_for_use(CK_SESSION_HANDLE hs, CK_OBJECT_HANDLE hk, CK_ATTRIBUTE_TYPE usage,
+                      p11_object **out);
+CK_RV p11_key_tfm(p11_object *o, kc_alg_id alg, kc_tfm **out);
+CK_RV p11_key_set_value(p11_object *o, const unsigned char *v, size_t len);
+CK_RV p11_key_get_value(const p11_object *o, unsigned char *out, size_t len);
+
+/* attr.c */
+p11_attr *p11_attr_get(const p11_object *o, CK_ATTRIBUTE_TYPE t);
+CK_RV p11_attr_set(p11_object *o, CK_ATTRIBUTE_TYPE t, const void *v, CK_ULONG len);
+int p11_attr_bool(const p11_object *o, CK_ATTRIBUTE_TYPE t);
+CK_RV p11_attr_set_bool(p11_object *o, CK_ATTRIBUTE_TYPE t, int v);
+CK_RV p11_attr_set_ulong(p11_object *o, CK_ATTRIBUTE_TYPE t, CK_ULONG v);
+const CK_ATTRIBUTE *p11_tmpl_find(const CK_ATTRIBUTE *t, CK_ULONG n, CK_ATTRIBUTE_TYPE type);
+CK_RV p11_tmpl_ulong(const CK_ATTRIBUTE *t, CK_ULONG n, CK_ATTRIBUTE_TYPE type, CK_ULONG *v,
+                     int *present);
+CK_RV p11_tmpl_check(const CK_ATTRIBUTE *t, CK_ULONG n);
+typedef enum { P11_MAKE_CREATE, P11_MAKE_GENERATE, P11_MAKE_UNWRAP } p11_make;
+/* Build a secret key or data object from a template; value may be NULL for CREATE. */
+CK_RV p11_object_make(p11_session *s, const CK_ATTRIBUTE *t, CK_ULONG n, p11_make how,
+                      CK_OBJECT_CLASS cls, CK_KEY_TYPE kt, const unsigned char *value,
+                      size_t value_len, CK_MECHANISM_TYPE genmech, CK_OBJECT_HANDLE *out);
+CK_RV p11_attr_apply(p11_session *s, p11_object *o, const CK_ATTRIBUTE *t, CK_ULONG n,
+                     int copying);
+CK_RV p11_secret_key_len_ok(CK_KEY_TYPE kt, size_t len);
+
+/* mech.c */
+typedef struct {
+    CK_MECHANISM_TYPE mech;
+    kc_alg_id alg;               /* the kernel algorithm serving it */
+    int general;                 /* _GENERAL MAC form */
+    CK_MECHANISM_INFO info;
+} p11_mech;
+const p11_mech *p11_mech_lookup(CK_MECHANISM_TYPE m);  /* NULL unless the kernel has it */
+size_t p11_mech_list(CK_MECHANISM_TYPE *out, size_t max);
+CK_KEY_TYPE p11_hmac_key_type(kc_alg_id alg);
+
+/* vault.c */
+CK_RV p11_vault_open(void);
+void p11_vault_close(void);
+CK_RV p11_seal(const unsigned char *in, size_t len, unsigned char **out, size_t *out_len);
+CK_RV p11_unseal(const unsigned char *in, size_t len, unsigned char *out, size_t out_len);
+
+/* random.c */
+CK_RV p11_random(unsigned char *out, size_t len);
+void p11_rng_close(void);
+
+/* kdf.c */
+CK_RV p11_pbkdf2(const unsigned char *pin, size_t pin_len, const unsigned char *salt,
+                 size_t salt_len, unsigned long iterations, unsigned char *out, size_t out_len);
+
+/* store.c */
+void p11_store_choose(const char *reserved);
+CK_RV p11_store_load(p11_token *t);
+CK_RV p11_store_save(const p11_token *t);
+CK_RV p11_store_lock(int exclusive, int *fd);
+void p11_store_unlock(int fd);
+
+/* encrypt.c / digest.c / sign.c */
+void p11_crypt_free(p11_crypt *op);
+void p11_hashop_free(p11_hashop *op);
+
+/* helpers */
+CK_RV p11_rv_from_kc(kc_status s);
+CK_RV p11_out(CK_BYTE *out, CK_ULONG *out_len, size_t need);   /* size-query convention */
+void p11_pad_copy(CK_UTF8CHAR *dst, size_t n, const char *src);
+int p11_memeq_ct(const void *a, const void *b, size_t n);
+
+#endif

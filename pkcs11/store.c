@@ -1,0 +1,205 @@
+/* The token's persistent state: one small file in the store directory,
+ * replaced atomically (write a temporary, fsync, rename, fsync the
+ * directory) under an exclusive flock on a separate lock file, and read
+ * under a shared one, so two processes always see one whole state and a
+ * killed writer leaves the previous state in place. */
+#include "p11.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define STATE_FILE "token.state"
+#define MAGIC "kcrypt-p11-token 1"
+
+void p11_store_choose(const char *reserved)
+{
+    const char *env = getenv("KCRYPT_P11_STORE");
+    const char *xdg = getenv("XDG_DATA_HOME");
+    const char *home = getenv("HOME");
+    char *d = p11_g.store_dir;
+    size_t n = sizeof p11_g.store_dir;
+    if (reserved && *reserved)
+        snprintf(d, n, "%s", reserved);
+    else if (env && *env)
+        snprintf(d, n, "%s", env);
+    else if (xdg && *xdg)
+        snprintf(d, n, "%s/kcrypt/token", xdg);
+    else if (home && *home)
+        snprintf(d, n, "%s/.local/share/kcrypt/token", home);
+    else
+        snprintf(d, n, "/var/lib/kcrypt/token");
+}
+
+static int mkdirs(const char *path)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(tmp, 0700) && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return mkdir(tmp, 0700) && errno != EEXIST ? -1 : 0;
+}
+
+/* flock belongs to an open file description: a second open in this
+ * process would wait for our own lock, so a holder reads without one. */
+static int held;
+
+CK_RV p11_store_lock(int exclusive, int *fd)
+{
+    char path[4200];
+    *fd = -1;
+    if (held)
+        return CKR_OK;
+    if (exclusive && mkdirs(p11_g.store_dir))
+        return CKR_DEVICE_ERROR;
+    snprintf(path, sizeof path, "%s/lock", p11_g.store_dir);
+    int f = open(path, O_RDWR | O_CLOEXEC | (exclusive ? O_CREAT : 0), 0600);
+    if (f < 0)
+        return errno == ENOENT && !exclusive ? CKR_OK : CKR_DEVICE_ERROR;
+    while (flock(f, exclusive ? LOCK_EX : LOCK_SH) < 0) {
+        if (errno != EINTR) {
+            close(f);
+            return CKR_DEVICE_ERROR;
+        }
+    }
+    *fd = f;
+    held = 1;
+    return CKR_OK;
+}
+
+void p11_store_unlock(int fd)
+{
+    if (fd >= 0) {
+        close(fd);   /* releases the flock */
+        held = 0;
+    }
+}
+
+static void put_hex(FILE *f, const char *name, const unsigned char *p, size_t n)
+{
+    fprintf(f, "%s ", name);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%02x", p[i]);
+    fputc('\n', f);
+}
+
+static int get_hex(const char *v, unsigned char *p, size_t n)
+{
+    if (strlen(v) != 2 * n)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        unsigned x;
+        if (sscanf(v + 2 * i, "%2x", &x) != 1)
+            return -1;
+        p[i] = (unsigned char)x;
+    }
+    return 0;
+}
+
+static CK_RV parse(FILE *f, p11_token *t)
+{
+    char line[512];
+    if (!fgets(line, sizeof line, f) || strncmp(line, MAGIC, strlen(MAGIC)))
+        return CKR_DEVICE_ERROR;
+    int bad = 0;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        char *v = strchr(line, ' ');
+        if (!v)
+            continue;
+        *v++ = '\0';
+        if (!strcmp(line, "label"))
+            bad |= get_hex(v, (unsigned char *)t->label, sizeof t->label);
+        else if (!strcmp(line, "serial"))
+            bad |= get_hex(v, (unsigned char *)t->serial, sizeof t->serial);
+        else if (!strcmp(line, "iterations"))
+            t->iterations = strtoul(v, NULL, 10);
+        else if (!strcmp(line, "so_salt"))
+            bad |= get_hex(v, t->so_salt, sizeof t->so_salt);
+        else if (!strcmp(line, "so_wrapped"))
+            bad |= get_hex(v, t->so_wrapped, sizeof t->so_wrapped);
+        else if (!strcmp(line, "user_salt"))
+            bad |= get_hex(v, t->user_salt, sizeof t->user_salt);
+        else if (!strcmp(line, "user_wrapped")) {
+            bad |= get_hex(v, t->user_wrapped, sizeof t->user_wrapped);
+            t->user_pin_set = 1;
+        }
+    }
+    if (bad || !t->iterations)
+        return CKR_DEVICE_ERROR;
+    t->initialized = 1;
+    return CKR_OK;
+}
+
+CK_RV p11_store_load(p11_token *t)
+{
+    char path[4200];
+    int lk;
+    memset(t, 0, sizeof *t);
+    CK_RV rv = p11_store_lock(0, &lk);
+    if (rv != CKR_OK)
+        return rv;
+    snprintf(path, sizeof path, "%s/" STATE_FILE, p11_g.store_dir);
+    FILE *f = fopen(path, "re");
+    if (!f) {
+        p11_store_unlock(lk);
+        return errno == ENOENT ? CKR_OK : CKR_DEVICE_ERROR;
+    }
+    rv = parse(f, t);
+    fclose(f);
+    p11_store_unlock(lk);
+    if (rv != CKR_OK)
+        memset(t, 0, sizeof *t);
+    return rv;
+}
+
+/* Caller holds the exclusive lock. */
+CK_RV p11_store_save(const p11_token *t)
+{
+    char path[4200], tmp[4300];
+    snprintf(path, sizeof path, "%s/" STATE_FILE, p11_g.store_dir);
+    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return CKR_DEVICE_ERROR;
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        close(fd);
+        unlink(tmp);
+        return CKR_DEVICE_ERROR;
+    }
+    fprintf(f, MAGIC "\n");
+    put_hex(f, "label", (const unsigned char *)t->label, sizeof t->label);
+    put_hex(f, "serial", (const unsigned char *)t->serial, sizeof t->serial);
+    fprintf(f, "iterations %lu\n", t->iterations);
+    put_hex(f, "so_salt", t->so_salt, sizeof t->so_salt);
+    put_hex(f, "so_wrapped", t->so_wrapped, sizeof t->so_wrapped);
+    if (t->user_pin_set) {
+        put_hex(f, "user_salt", t->user_salt, sizeof t->user_salt);
+        put_hex(f, "user_wrapped", t->user_wrapped, sizeof t->user_wrapped);
+    }
+    int bad = fflush(f) != 0 || fsync(fd) != 0;
+    bad |= fclose(f) != 0;
+    if (bad || rename(tmp, path)) {
+        unlink(tmp);
+        return CKR_DEVICE_ERROR;
+    }
+    int dfd = open(p11_g.store_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    return CKR_OK;
+}
