@@ -10,6 +10,9 @@ typedef struct kc_aead kc_aead;
 
 kc_status kc_aead_new(kc_aead **out, kc_alg_id alg, const char *driver, const kc_key *key,
                       size_t tag_len, kc_error *err);
+/* Sets the tag length on the transform itself, which the kernel allows only
+ * while no other op socket of it is alive: contexts from one transform
+ * share one tag length. */
 kc_status kc_aead_from_tfm(kc_aead **out, kc_tfm *tfm, size_t tag_len, kc_error *err);
 
 /* Nonce lengths: GCM 12; CCM 7..13; ChaCha20-Poly1305 12.
