@@ -324,6 +324,18 @@ static CK_RV get_one(const p11_object *o, CK_ATTRIBUTE *a)
     return CKR_OK;
 }
 
+/* The session, the object and the template of an attribute call. */
+static CK_RV attribute_call(CK_SESSION_HANDLE hs, CK_OBJECT_HANDLE ho, CK_ATTRIBUTE_PTR t,
+                            CK_ULONG n, p11_session **s, p11_object **o)
+{
+    CK_RV rv = p11_session_get(hs, s);
+    if (rv == CKR_OK && !(*o = p11_object_find(ho)))
+        rv = CKR_OBJECT_HANDLE_INVALID;
+    if (rv == CKR_OK && n && !t)
+        rv = CKR_ARGUMENTS_BAD;
+    return rv;
+}
+
 CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hs, CK_OBJECT_HANDLE ho, CK_ATTRIBUTE_PTR t,
                           CK_ULONG n)
 {
@@ -332,18 +344,15 @@ CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hs, CK_OBJECT_HANDLE ho, CK_ATTRIBUT
         return rv;
     p11_session *s;
     p11_object *o = NULL;
-    if ((rv = p11_session_get(hs, &s)) == CKR_OK && !(o = p11_object_find(ho)))
-        rv = CKR_OBJECT_HANDLE_INVALID;
-    if (rv == CKR_OK && n && !t)
-        rv = CKR_ARGUMENTS_BAD;
+    rv = attribute_call(hs, ho, t, n, &s, &o);
+    /* every attribute is answered even after one fails, as the spec asks */
     for (CK_ULONG i = 0; rv == CKR_OK && i < n; i++) {
-        CK_RV r = CKR_OK;
-        for (; i < n; i++) {
-            CK_RV x = get_one(o, &t[i]);
-            if (x != CKR_OK)
-                r = x;
+        CK_RV x = get_one(o, &t[i]);
+        if (x != CKR_OK) {
+            for (i++; i < n; i++)
+                get_one(o, &t[i]);
+            rv = x;
         }
-        rv = r;
     }
     p11_leave();
     return rv;
@@ -357,10 +366,7 @@ CK_RV C_SetAttributeValue(CK_SESSION_HANDLE hs, CK_OBJECT_HANDLE ho, CK_ATTRIBUT
         return rv;
     p11_session *s;
     p11_object *o = NULL;
-    if ((rv = p11_session_get(hs, &s)) == CKR_OK && !(o = p11_object_find(ho)))
-        rv = CKR_OBJECT_HANDLE_INVALID;
-    if (rv == CKR_OK && n && !t)
-        rv = CKR_ARGUMENTS_BAD;
+    rv = attribute_call(hs, ho, t, n, &s, &o);
     if (rv == CKR_OK)
         rv = writable(s, o);
     if (rv == CKR_OK)
