@@ -1,0 +1,658 @@
+/* AES-GCM, AES-CCM and ChaCha20-Poly1305 with EVP's semantics on top of
+ * the kernel's one-shot AEAD requests.
+ *
+ * EVP gives AAD and data in updates, must get the data's output at update
+ * (final gets no output room), and gives or wants the tag around final.
+ * So: AAD is gathered; the first data update is one kernel request over
+ * all of it. Encrypting, that request yields the tag for final and
+ * GET_TAG. Decrypting with the tag already set (libssl's TLS 1.3 order) it
+ * verifies at once. Decrypting without the tag, an ENCRYPT request over the
+ * ciphertext gives the plaintext (GCM, CCM's and ChaCha20's data part are
+ * a keystream XOR) and final verifies with one DECRYPT request over the
+ * kept ciphertext, the kernel comparing the tags in constant time.
+ *
+ * Further data updates of the same message get their output from the GCM
+ * keystream (kernel ctr(aes) at the right counter) or, for ChaCha20, by
+ * redoing the message so far; the tag then comes from one request at final.
+ * A message that outgrows one kernel request continues in OpenSSL's
+ * default implementation. CCM takes its data in one update, as in OpenSSL.
+ *
+ * TLS 1.2 records (tls-aad set) are in aead_tls.c. */
+#include "aead.h"
+
+#include <limits.h>
+#include <openssl/crypto.h>
+#include <openssl/params.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int is_ccm(const kcp_aead *a)
+{
+    return a->alg == KC_AES_CCM;
+}
+
+/* The tag length an encryption request produces: CCM's M, else the full
+ * tag, which GET_TAG may truncate as OpenSSL allows. */
+static size_t enc_taglen(const kcp_aead *a)
+{
+    return is_ccm(a) ? a->taglen : KCP_TAG_MAX;
+}
+
+void *kcp_aead_newctx(void *provctx, int slot)
+{
+    kcp_prov *p = provctx;
+    const kcp_slot *s = kcp_slot_get(slot);
+    kcp_aead *a = OPENSSL_zalloc(sizeof(*a));
+    if (!a) {
+        KCP_ERR(p, KCP_R_NOMEM, "AEAD: out of memory");
+        return NULL;
+    }
+    a->p = p;
+    a->alg = s->alg;
+    a->keylen = s->keylen;
+    kcp_expand_name(a->name, sizeof(a->name), kc_alg(s->alg)->ossl_name, s->bits);
+    /* OpenSSL's defaults: GCM and ChaCha20 96-bit nonces; CCM L=8 (7-byte
+     * nonce) and M=12 */
+    a->ivlen = is_ccm(a) ? 7 : 12;
+    a->taglen = is_ccm(a) ? 12 : KCP_TAG_MAX;
+    return a;
+}
+
+static void reset_message(kcp_aead *a)
+{
+    if (a->data)
+        OPENSSL_cleanse(a->data, a->datalen);
+    a->aadlen = a->datalen = 0;
+    a->data_seen = a->verified = 0;
+    a->ccm_len_set = 0;
+    EVP_CIPHER_CTX_free(a->soft);
+    a->soft = NULL;
+}
+
+static void aead_free(void *vctx)
+{
+    kcp_aead *a = vctx;
+    if (!a)
+        return;
+    reset_message(a);
+    kcp_aead_drop_kernel(a);
+    OPENSSL_free(a->aad);
+    OPENSSL_clear_free(a->data, a->datacap);
+    OPENSSL_clear_free(a, sizeof(*a));
+}
+
+static int grow(kcp_aead *a, unsigned char **buf, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return 1;
+    size_t n = *cap ? *cap : 1024;
+    while (n < need)
+        n *= 2;
+    unsigned char *b = OPENSSL_clear_realloc(*buf, *cap, n);
+    if (!b) {
+        KCP_ERR(a->p, KCP_R_NOMEM, "%s: out of memory", a->name);
+        return 0;
+    }
+    *buf = b;
+    *cap = n;
+    return 1;
+}
+
+static void *aead_dup(void *vctx)
+{
+    kcp_aead *src = vctx;
+    kcp_aead *a = OPENSSL_memdup(src, sizeof(*src));
+    if (!a) {
+        KCP_ERR(src->p, KCP_R_NOMEM, "%s: out of memory", src->name);
+        return NULL;
+    }
+    /* the copy opens its own kernel transform from the key when it needs one */
+    a->k = NULL;
+    a->ctr = NULL;
+    a->aad = a->data = NULL;
+    a->aadcap = a->datacap = 0;
+    a->soft = NULL;
+    if (!grow(a, &a->aad, &a->aadcap, src->aadlen) ||
+        !grow(a, &a->data, &a->datacap, src->datalen) ||
+        (src->soft && (!(a->soft = EVP_CIPHER_CTX_new()) ||
+                       !EVP_CIPHER_CTX_copy(a->soft, src->soft)))) {
+        aead_free(a);
+        return NULL;
+    }
+    if (src->aadlen)
+        memcpy(a->aad, src->aad, src->aadlen);
+    if (src->datalen)
+        memcpy(a->data, src->data, src->datalen);
+    return a;
+}
+
+static int aead_set_ctx_params(void *vctx, const OSSL_PARAM params[]);
+
+static int aead_init(kcp_aead *a, const unsigned char *key, size_t keylen,
+                     const unsigned char *iv, size_t ivlen, const OSSL_PARAM params[], int enc)
+{
+    a->enc = enc;
+    if (iv) {
+        int ok = is_ccm(a) ? ivlen == a->ivlen
+                 : a->alg == KC_AES_GCM ? ivlen >= 1 && ivlen <= KCP_IV_MAX : ivlen == 12;
+        if (!ok) {
+            KCP_ERR(a->p, KCP_R_INVALID_IV_LENGTH, "%s: invalid IV length %zu", a->name, ivlen);
+            return 0;
+        }
+        a->ivlen = ivlen;
+        memcpy(a->iv, iv, ivlen);
+        a->iv_state = IV_SET;
+    }
+    if (key) {
+        if (keylen != a->keylen) {
+            KCP_ERR(a->p, KCP_R_INVALID_KEY_LENGTH, "%s: key must be %zu bytes, got %zu", a->name,
+                    a->keylen, keylen);
+            return 0;
+        }
+        memcpy(a->key, key, keylen);
+        a->key_set = 1;
+        kcp_aead_drop_kernel(a);
+    }
+    reset_message(a);
+    a->tag_ready = 0;
+    a->tls_aad_set = 0;
+    return aead_set_ctx_params(a, params);
+}
+
+static int aead_einit(void *vctx, const unsigned char *key, size_t keylen,
+                      const unsigned char *iv, size_t ivlen, const OSSL_PARAM params[])
+{
+    return aead_init(vctx, key, keylen, iv, ivlen, params, 1);
+}
+
+static int aead_dinit(void *vctx, const unsigned char *key, size_t keylen,
+                      const unsigned char *iv, size_t ivlen, const OSSL_PARAM params[])
+{
+    return aead_init(vctx, key, keylen, iv, ivlen, params, 0);
+}
+
+/* OpenSSL makes up a random GCM IV for an encryption that has none. */
+static int need_iv(kcp_aead *a)
+{
+    if (!a->key_set) {
+        KCP_ERR(a->p, KCP_R_BAD_STATE, "%s: no key set", a->name);
+        return 0;
+    }
+    if (a->iv_state == IV_NONE && a->enc && a->alg == KC_AES_GCM) {
+        if (!kcp_getrandom(a->iv, a->ivlen)) {
+            KCP_ERR(a->p, KCP_R_KERNEL_FAILURE, "%s: getrandom failed", a->name);
+            return 0;
+        }
+        a->iv_state = IV_SET;
+    }
+    if (a->iv_state != IV_SET) {
+        KCP_ERR(a->p, KCP_R_BAD_STATE, "%s: %s", a->name,
+                a->iv_state == IV_USED ? "IV already used; set a new one" : "no IV set");
+        return 0;
+    }
+    return 1;
+}
+
+/* Continue this message in OpenSSL's default implementation, replaying
+ * what the kernel has already seen (its output was already returned). */
+static int soft_switch(kcp_aead *a, const char *why)
+{
+    const EVP_CIPHER *c;
+    if (!kcp_soft_permitted(a->p, a->name, why) ||
+        !(c = kcp_soft_cipher(a->p, a->alg, a->keylen)))
+        return 0;
+    EVP_CIPHER_CTX *x = EVP_CIPHER_CTX_new();
+    unsigned char *junk = a->datalen ? OPENSSL_malloc(a->datalen) : NULL;
+    int n, ok = x && (!a->datalen || junk) && a->aadlen <= INT_MAX && a->datalen <= INT_MAX &&
+                EVP_CipherInit_ex2(x, c, NULL, NULL, a->enc, NULL) &&
+                EVP_CIPHER_CTX_ctrl(x, EVP_CTRL_AEAD_SET_IVLEN, (int)a->ivlen, NULL) > 0 &&
+                EVP_CipherInit_ex2(x, NULL, a->key, a->iv, a->enc, NULL) &&
+                (!a->aadlen || EVP_CipherUpdate(x, NULL, &n, a->aad, (int)a->aadlen)) &&
+                (!a->datalen || EVP_CipherUpdate(x, junk, &n, a->data, (int)a->datalen));
+    OPENSSL_clear_free(junk, a->datalen);
+    if (!ok) {
+        EVP_CIPHER_CTX_free(x);
+        KCP_ERR(a->p, KCP_R_SOFTWARE_FAILED, "%s: default implementation refused the message",
+                a->name);
+        return 0;
+    }
+    a->soft = x;
+    OPENSSL_cleanse(a->data, a->datalen);
+    kcp_count(KCP_ST_SOFTWARE_OPS, 1);
+    return 1;
+}
+
+static int aad_update(kcp_aead *a, const unsigned char *in, size_t inl)
+{
+    if (!need_iv(a))
+        return 0;
+    if (a->data_seen) {
+        KCP_ERR(a->p, KCP_R_BAD_STATE, "%s: AAD after data", a->name);
+        return 0;
+    }
+    if (is_ccm(a) && !a->ccm_len_set && inl) {
+        KCP_ERR(a->p, KCP_R_BAD_STATE, "%s: CCM needs the message length before AAD", a->name);
+        return 0;
+    }
+    if (a->soft) {
+        int n;
+        return EVP_CipherUpdate(a->soft, NULL, &n, in, (int)inl);
+    }
+    if (!grow(a, &a->aad, &a->aadcap, a->aadlen + inl))
+        return 0;
+    memcpy(a->aad + a->aadlen, in, inl);
+    a->aadlen += inl;
+    return 1;
+}
+
+/* The first data update: one request over everything. */
+static int first_data(kcp_aead *a, unsigned char *out, const unsigned char *in, size_t inl)
+{
+    unsigned char scratch[KCP_TAG_MAX];
+    int r;
+    kcp_count(KCP_ST_AEAD_RECORDS, 1);
+    if (a->enc) {
+        r = kcp_aead_request(a, 1, a->iv, a->ivlen, a->aad, a->aadlen, in, inl, out, a->tag,
+                             enc_taglen(a));
+        a->tag_ready = r == 1;
+        return r == 1;
+    }
+    if (a->tag_set) {
+        r = kcp_aead_request(a, 0, a->iv, a->ivlen, a->aad, a->aadlen, in, inl, out, a->tag,
+                             a->taglen);
+        if (r == 1) {
+            a->verified = 1;
+            return 1;
+        }
+        if (r == 0)
+            return 0;
+        /* the tag may cover more data still to come: decide at final */
+    }
+    /* any tag length the open transform has will do: the tag is discarded */
+    size_t tl = a->k && kc_aead_tag_len_ok(a->alg, a->k_taglen) ? a->k_taglen : KCP_TAG_MAX;
+    r = kcp_aead_request(a, 1, a->iv, a->ivlen, NULL, 0, in, inl, out, scratch, tl);
+    OPENSSL_cleanse(scratch, sizeof(scratch));
+    return r == 1;
+}
+
+/* A later data update: the output for bytes [off, off + inl). */
+static int later_data(kcp_aead *a, unsigned char *out, const unsigned char *in, size_t inl,
+                      size_t off)
+{
+    a->tag_ready = 0;
+    a->verified = 0;
+    if (a->alg == KC_AES_GCM && a->ivlen == 12 && kc_available(KC_AES_CTR))
+        return kcp_aead_gcm_keystream(a, off, in, inl, out);
+    unsigned char tag[KCP_TAG_MAX];
+    unsigned char *tmp = OPENSSL_malloc(a->datalen);
+    if (!tmp) {
+        KCP_ERR(a->p, KCP_R_NOMEM, "%s: out of memory", a->name);
+        return 0;
+    }
+    int r = kcp_aead_request(a, 1, a->iv, a->ivlen, a->enc ? a->aad : NULL,
+                             a->enc ? a->aadlen : 0, a->data, a->datalen, tmp, tag,
+                             KCP_TAG_MAX);
+    if (r == 1) {
+        memcpy(out, tmp + off, inl);
+        if (a->enc) {
+            memcpy(a->tag, tag, sizeof(tag));
+            a->tag_ready = 1;
+        }
+    }
+    OPENSSL_clear_free(tmp, a->datalen);
+    return r == 1;
+}
+
+static int ccm_data(kcp_aead *a, unsigned char *out, const unsigned char *in, size_t inl)
+{
+    if (a->ccm_len_set && a->ccm_msglen != inl) {
+        KCP_ERR(a->p, KCP_R_INVALID_ARGUMENT, "%s: %zu bytes of data, %zu announced", a->name, inl,
+                a->ccm_msglen);
+        return 0;
+    }
+    if (a->data_seen) {
+        KCP_ERR(a->p, KCP_R_BAD_STATE, "%s: CCM takes its data in one update", a->name);
+        return 0;
+    }
+    if (!a->enc && !a->tag_set) {
+        KCP_ERR(a->p, KCP_R_BAD_STATE, "%s: set the tag before decrypting", a->name);
+        return 0;
+    }
+    a->data_seen = 1;
+    kcp_count(KCP_ST_AEAD_RECORDS, 1);
+    int r = kcp_aead_request(a, a->enc, a->iv, a->ivlen, a->aad, a->aadlen, in, inl, out, a->tag,
+                             a->taglen);
+    if (a->enc) {
+        a->tag_ready = r == 1;
+        return r == 1;
+    }
+    /* OpenSSL's CCM needs a new IV, tag and length for the next message */
+    a->iv_state = IV_NONE;
+    a->tag_set = 0;
+    a->ccm_len_set = 0;
+    if (r == -1) {
+        kcp_count(KCP_ST_AEAD_AUTH_FAILURES, 1);
+        KCP_ERR(a->p, KCP_R_AUTH_FAILED, "%s: tag mismatch", a->name);
+    }
+    return r == 1;
+}
+
+static int data_update(kcp_aead *a, unsigned char *out, const unsigned char *in, size_t inl)
+{
+    if (!need_iv(a))
+        return 0;
+    if (is_ccm(a))
+        return ccm_data(a, out, in, inl);
+    a->data_seen = 1;
+    if (!a->soft) {
+        size_t off = a->datalen;
+        const char *why = NULL;
+        if (!kc_aead_nonce_len_ok(a->alg, a->ivlen))
+            why = "nonce length the kernel transform does not take";
+        else if (a->aadlen + off + inl > kcp_aead_kernel_limit(a))
+            why = "message larger than one kernel request";
+        if (why) {
+            if (!soft_switch(a, why))
+                return 0;
+        } else {
+            if (!grow(a, &a->data, &a->datacap, off + inl))
+                return 0;
+            /* kept before the request: out may alias in */
+            memcpy(a->data + off, in, inl);
+            a->datalen += inl;
+            return off == 0 ? first_data(a, out, in, inl) : later_data(a, out, in, inl, off);
+        }
+    }
+    int n;
+    if (!EVP_CipherUpdate(a->soft, out, &n, in, (int)inl)) {
+        KCP_ERR(a->p, KCP_R_SOFTWARE_FAILED, "%s: default implementation failed", a->name);
+        return 0;
+    }
+    return 1;
+}
+
+static int aead_update(void *vctx, unsigned char *out, size_t *outl, size_t outsize,
+                       const unsigned char *in, size_t inl)
+{
+    kcp_aead *a = vctx;
+    *outl = 0;
+    if (a->tls_aad_set && out)
+        return kcp_aead_tls_record(a, out, outl, outsize, in, inl);
+    if (inl > INT_MAX) {
+        KCP_ERR(a->p, KCP_R_INVALID_ARGUMENT, "%s: update too large", a->name);
+        return 0;
+    }
+    if (is_ccm(a) && !in && !out) {
+        /* CCM: the total message length, ahead of the AAD */
+        a->ccm_msglen = inl;
+        a->ccm_len_set = 1;
+        return 1;
+    }
+    if (!inl && !(is_ccm(a) && out))
+        return 1;
+    if (!out)
+        return aad_update(a, in, inl);
+    if (outsize < inl) {
+        KCP_ERR(a->p, KCP_R_OUTPUT_TOO_SMALL, "%s: output too small", a->name);
+        return 0;
+    }
+    if (!data_update(a, out, in, inl))
+        return 0;
+    *outl = inl;
+    return 1;
+}
+
+static int aead_final(void *vctx, unsigned char *out, size_t *outl, size_t outsize)
+{
+    kcp_aead *a = vctx;
+    unsigned char tag[KCP_TAG_MAX];
+    (void)out, (void)outsize;
+    *outl = 0;
+    if (is_ccm(a) || a->tls_aad_set)
+        return 1;
+    if (!need_iv(a))
+        return 0;
+    if (!a->enc && !a->tag_set) {
+        KCP_ERR(a->p, KCP_R_BAD_STATE, "%s: tag not set before final", a->name);
+        return 0;
+    }
+    int r = 1, n;
+    if (a->soft) {
+        if (!a->enc &&
+            EVP_CIPHER_CTX_ctrl(a->soft, EVP_CTRL_AEAD_SET_TAG, (int)a->taglen, a->tag) <= 0)
+            r = 0;
+        else if (!EVP_CipherFinal_ex(a->soft, tag, &n))
+            r = a->enc ? 0 : -1;
+        else if (a->enc && EVP_CIPHER_CTX_ctrl(a->soft, EVP_CTRL_AEAD_GET_TAG, KCP_TAG_MAX,
+                                               a->tag) <= 0)
+            r = 0;
+        if (r == 0)
+            KCP_ERR(a->p, KCP_R_SOFTWARE_FAILED, "%s: default implementation failed", a->name);
+    } else if (a->enc ? !a->tag_ready : !(a->verified && a->data_seen)) {
+        unsigned char *tmp = a->datalen ? OPENSSL_malloc(a->datalen) : NULL;
+        if (a->datalen && !tmp) {
+            KCP_ERR(a->p, KCP_R_NOMEM, "%s: out of memory", a->name);
+            return 0;
+        }
+        if (!a->data_seen)
+            kcp_count(KCP_ST_AEAD_RECORDS, 1);
+        r = kcp_aead_request(a, a->enc, a->iv, a->ivlen, a->aad, a->aadlen, a->data, a->datalen,
+                             tmp, a->tag, a->enc ? enc_taglen(a) : a->taglen);
+        OPENSSL_clear_free(tmp, a->datalen);
+    }
+    a->iv_state = IV_USED;
+    reset_message(a);
+    if (a->enc)
+        a->tag_ready = r == 1;
+    if (r == -1) {
+        kcp_count(KCP_ST_AEAD_AUTH_FAILURES, 1);
+        KCP_ERR(a->p, KCP_R_AUTH_FAILED, "%s: tag mismatch", a->name);
+    }
+    return r == 1;
+}
+
+/* EVP_Cipher: for AEADs the same as update, and final when in is NULL. */
+static int aead_cipher(void *vctx, unsigned char *out, size_t *outl, size_t outsize,
+                       const unsigned char *in, size_t inl)
+{
+    kcp_aead *a = vctx;
+    if (a->tls_aad_set)
+        return kcp_aead_tls_record(a, out, outl, outsize, in, inl);
+    if (!in)
+        return aead_final(vctx, out, outl, outsize);
+    return aead_update(vctx, out, outl, outsize, in, inl);
+}
+
+static const OSSL_PARAM aead_gettable_ctx_list[] = {
+    OSSL_PARAM_size_t(OSSL_CIPHER_PARAM_KEYLEN, NULL),
+    OSSL_PARAM_size_t(OSSL_CIPHER_PARAM_IVLEN, NULL),
+    OSSL_PARAM_size_t(OSSL_CIPHER_PARAM_AEAD_TAGLEN, NULL),
+    OSSL_PARAM_octet_string(OSSL_CIPHER_PARAM_IV, NULL, 0),
+    OSSL_PARAM_octet_string(OSSL_CIPHER_PARAM_UPDATED_IV, NULL, 0),
+    OSSL_PARAM_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, NULL, 0),
+    OSSL_PARAM_size_t(OSSL_CIPHER_PARAM_AEAD_TLS1_AAD_PAD, NULL),
+    OSSL_PARAM_octet_string(OSSL_CIPHER_PARAM_AEAD_TLS1_GET_IV_GEN, NULL, 0),
+    OSSL_PARAM_END
+};
+
+static const OSSL_PARAM aead_settable_ctx_list[] = {
+    OSSL_PARAM_size_t(OSSL_CIPHER_PARAM_KEYLEN, NULL),
+    OSSL_PARAM_size_t(OSSL_CIPHER_PARAM_AEAD_IVLEN, NULL),
+    OSSL_PARAM_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, NULL, 0),
+    OSSL_PARAM_octet_string(OSSL_CIPHER_PARAM_AEAD_TLS1_AAD, NULL, 0),
+    OSSL_PARAM_octet_string(OSSL_CIPHER_PARAM_AEAD_TLS1_IV_FIXED, NULL, 0),
+    OSSL_PARAM_octet_string(OSSL_CIPHER_PARAM_AEAD_TLS1_SET_IV_INV, NULL, 0),
+    OSSL_PARAM_END
+};
+
+static const OSSL_PARAM *aead_gettable_ctx(void *cctx, void *provctx)
+{
+    (void)cctx, (void)provctx;
+    return aead_gettable_ctx_list;
+}
+
+static const OSSL_PARAM *aead_settable_ctx(void *cctx, void *provctx)
+{
+    (void)cctx, (void)provctx;
+    return aead_settable_ctx_list;
+}
+
+static int put_iv(kcp_aead *a, OSSL_PARAM *q)
+{
+    if (a->iv_state == IV_NONE && a->enc && a->alg == KC_AES_GCM && a->key_set && !need_iv(a))
+        return 0;
+    if (q->data && q->data_size < a->ivlen) {
+        KCP_ERR(a->p, KCP_R_INVALID_IV_LENGTH, "%s: IV buffer too small", a->name);
+        return 0;
+    }
+    return OSSL_PARAM_set_octet_string(q, a->iv, a->ivlen) ||
+           OSSL_PARAM_set_octet_ptr(q, a->iv, a->ivlen);
+}
+
+static int aead_get_ctx_params(void *vctx, OSSL_PARAM params[])
+{
+    kcp_aead *a = vctx;
+    OSSL_PARAM *q;
+    if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_KEYLEN)) &&
+        !OSSL_PARAM_set_size_t(q, a->keylen))
+        return 0;
+    if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_IVLEN)) &&
+        !OSSL_PARAM_set_size_t(q, a->ivlen))
+        return 0;
+    if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_AEAD_TAGLEN)) &&
+        !OSSL_PARAM_set_size_t(q, a->taglen))
+        return 0;
+    if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_IV)) && !put_iv(a, q))
+        return 0;
+    if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_UPDATED_IV)) && !put_iv(a, q))
+        return 0;
+    if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_AEAD_TLS1_AAD_PAD)) &&
+        !OSSL_PARAM_set_size_t(q, a->tls_pad))
+        return 0;
+    if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_AEAD_TAG))) {
+        size_t sz = q->data_size;
+        int ok = a->enc && a->tag_ready && q->data_type == OSSL_PARAM_OCTET_STRING && q->data &&
+                 (is_ccm(a) ? sz == a->taglen : sz >= 1 && sz <= KCP_TAG_MAX);
+        if (!ok) {
+            KCP_ERR(a->p, KCP_R_INVALID_TAG, "%s: %s", a->name,
+                    !a->enc || !a->tag_ready ? "no tag computed yet (encrypt and final first)"
+                                             : "invalid tag length");
+            return 0;
+        }
+        memcpy(q->data, a->tag, sz);
+        q->return_size = sz;
+        if (is_ccm(a)) {
+            a->tag_ready = 0;
+            a->iv_state = IV_NONE;
+            a->ccm_len_set = 0;
+        }
+    }
+    if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_AEAD_TLS1_GET_IV_GEN)) &&
+        (!q->data || q->data_type != OSSL_PARAM_OCTET_STRING ||
+         !kcp_aead_tls_get_ivgen(a, q->data, q->data_size)))
+        return 0;
+    return 1;
+}
+
+static int set_tag(kcp_aead *a, const OSSL_PARAM *q)
+{
+    size_t sz = q->data_size;
+    int ok = q->data_type == OSSL_PARAM_OCTET_STRING &&
+             (is_ccm(a) ? sz >= 4 && sz <= 16 && !(sz & 1) : sz >= 1 && sz <= KCP_TAG_MAX);
+    if (!ok || (a->alg == KC_AES_GCM && !q->data)) {
+        KCP_ERR(a->p, KCP_R_INVALID_TAG, "%s: invalid tag length %zu", a->name, sz);
+        return 0;
+    }
+    if (q->data) {
+        if (a->enc) {
+            KCP_ERR(a->p, KCP_R_INVALID_TAG, "%s: a tag is set only to decrypt", a->name);
+            return 0;
+        }
+        memcpy(a->tag, q->data, sz);
+        a->tag_set = 1;
+        a->verified = 0;
+    }
+    a->taglen = sz;
+    return 1;
+}
+
+static int set_ivlen(kcp_aead *a, const OSSL_PARAM *q)
+{
+    size_t sz;
+    if (!OSSL_PARAM_get_size_t(q, &sz))
+        return 0;
+    int ok = is_ccm(a) ? sz >= 7 && sz <= 13
+             : a->alg == KC_AES_GCM ? sz >= 1 && sz <= KCP_IV_MAX : sz == 12;
+    if (!ok) {
+        KCP_ERR(a->p, KCP_R_INVALID_IV_LENGTH, "%s: invalid IV length %zu", a->name, sz);
+        return 0;
+    }
+    if (sz != a->ivlen && a->iv_state == IV_SET)
+        a->iv_state = IV_USED;   /* the IV given no longer fits */
+    a->ivlen = sz;
+    return 1;
+}
+
+static int aead_set_ctx_params(void *vctx, const OSSL_PARAM params[])
+{
+    kcp_aead *a = vctx;
+    const OSSL_PARAM *q;
+    size_t sz;
+    if (!params)
+        return 1;
+    if ((q = OSSL_PARAM_locate_const(params, OSSL_CIPHER_PARAM_AEAD_TAG)) && !set_tag(a, q))
+        return 0;
+    if ((q = OSSL_PARAM_locate_const(params, OSSL_CIPHER_PARAM_AEAD_IVLEN)) && !set_ivlen(a, q))
+        return 0;
+    if ((q = OSSL_PARAM_locate_const(params, OSSL_CIPHER_PARAM_KEYLEN))) {
+        if (!OSSL_PARAM_get_size_t(q, &sz) || sz != a->keylen) {
+            KCP_ERR(a->p, KCP_R_INVALID_KEY_LENGTH, "%s: key length is fixed at %zu", a->name,
+                    a->keylen);
+            return 0;
+        }
+    }
+    if ((q = OSSL_PARAM_locate_const(params, OSSL_CIPHER_PARAM_AEAD_TLS1_AAD))) {
+        if (q->data_type != OSSL_PARAM_OCTET_STRING || !q->data ||
+            !kcp_aead_tls_set_aad(a, q->data, q->data_size)) {
+            KCP_ERR(a->p, KCP_R_INVALID_ARGUMENT, "%s: invalid TLS AAD", a->name);
+            return 0;
+        }
+    }
+    if ((q = OSSL_PARAM_locate_const(params, OSSL_CIPHER_PARAM_AEAD_TLS1_IV_FIXED))) {
+        if (q->data_type != OSSL_PARAM_OCTET_STRING || !q->data ||
+            !kcp_aead_tls_set_fixed(a, q->data, q->data_size)) {
+            KCP_ERR(a->p, KCP_R_INVALID_IV_LENGTH, "%s: invalid TLS fixed IV", a->name);
+            return 0;
+        }
+    }
+    if ((q = OSSL_PARAM_locate_const(params, OSSL_CIPHER_PARAM_AEAD_TLS1_SET_IV_INV)) &&
+        (q->data_type != OSSL_PARAM_OCTET_STRING || !q->data ||
+         !kcp_aead_tls_set_ivinv(a, q->data, q->data_size)))
+        return 0;
+    return 1;
+}
+
+int kcp_aead_get_params(int slot, OSSL_PARAM params[])
+{
+    const kcp_slot *s = kcp_slot_get(slot);
+    unsigned mode = s->alg == KC_AES_GCM ? EVP_CIPH_GCM_MODE
+                    : s->alg == KC_AES_CCM ? EVP_CIPH_CCM_MODE : 0;
+    /* as OpenSSL reports them: 96-bit IVs at cipher level, CCM included */
+    return kcp_cipher_generic_get_params(params, mode, s->keylen, 1, 12, 1, 1);
+}
+
+const OSSL_DISPATCH kcp_aead_functions[] = {
+    { OSSL_FUNC_CIPHER_FREECTX, (void (*)(void))aead_free },
+    { OSSL_FUNC_CIPHER_DUPCTX, (void (*)(void))aead_dup },
+    { OSSL_FUNC_CIPHER_ENCRYPT_INIT, (void (*)(void))aead_einit },
+    { OSSL_FUNC_CIPHER_DECRYPT_INIT, (void (*)(void))aead_dinit },
+    { OSSL_FUNC_CIPHER_UPDATE, (void (*)(void))aead_update },
+    { OSSL_FUNC_CIPHER_FINAL, (void (*)(void))aead_final },
+    { OSSL_FUNC_CIPHER_CIPHER, (void (*)(void))aead_cipher },
+    { OSSL_FUNC_CIPHER_GETTABLE_PARAMS, (void (*)(void))kcp_cipher_gettable_params },
+    { OSSL_FUNC_CIPHER_GET_CTX_PARAMS, (void (*)(void))aead_get_ctx_params },
+    { OSSL_FUNC_CIPHER_SET_CTX_PARAMS, (void (*)(void))aead_set_ctx_params },
+    { OSSL_FUNC_CIPHER_GETTABLE_CTX_PARAMS, (void (*)(void))aead_gettable_ctx },
+    { OSSL_FUNC_CIPHER_SETTABLE_CTX_PARAMS, (void (*)(void))aead_settable_ctx },
+    { 0, NULL }
+};

@@ -1,0 +1,172 @@
+/* One whole AEAD operation: nonce, all AAD, all data and (to decrypt) the
+ * tag in a single kernel request, which is the only shape the kernel's
+ * AEAD interface has. The request goes to OpenSSL's default implementation
+ * instead when the kernel transform cannot take it: a nonce or tag length
+ * it lacks, more than one request can carry, or less than the configured
+ * size floor. The kernel fixes the tag length per transform, so a change of
+ * tag length re-creates it from the key bytes kept in the context. */
+#include "aead.h"
+
+#include <openssl/crypto.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int ensure_kernel(kcp_aead *a, size_t taglen)
+{
+    if (a->k && a->k_taglen == taglen)
+        return 1;
+    kc_aead_free(a->k);
+    a->k = NULL;
+    kc_error e;
+    kc_error_clear(&e);
+    kc_key key = KC_KEY_RAW(a->key, a->keylen);
+    if (kc_aead_new(&a->k, a->alg, kcp_driver(a->p, a->alg), &key, taglen, &e) != KC_OK) {
+        KCP_ERR_KC(a->p, &e, a->name);
+        return 0;
+    }
+    a->k_taglen = taglen;
+    kcp_count(KCP_ST_KERNEL_CONTEXTS, 1);
+    return 1;
+}
+
+void kcp_aead_drop_kernel(kcp_aead *a)
+{
+    kc_aead_free(a->k);
+    a->k = NULL;
+    kc_cipher_free(a->ctr);
+    a->ctr = NULL;
+}
+
+size_t kcp_aead_kernel_limit(kcp_aead *a)
+{
+    size_t tl = a->k ? a->k_taglen : KCP_TAG_MAX;
+    if (!a->k && !ensure_kernel(a, a->alg == KC_AES_CCM ? a->taglen : KCP_TAG_MAX))
+        return 0;
+    size_t max = kc_aead_max_message(a->k);
+    return max > KCP_TAG_MAX ? max - (tl > KCP_TAG_MAX ? tl : KCP_TAG_MAX) : 0;
+}
+
+static int soft_request(kcp_aead *a, int enc, const unsigned char *nonce, size_t nlen,
+                        const unsigned char *aad, size_t aadlen, const unsigned char *in,
+                        size_t len, unsigned char *out, unsigned char *tag, size_t taglen,
+                        const char *why)
+{
+    const EVP_CIPHER *c;
+    if (!kcp_soft_permitted(a->p, a->name, why) ||
+        !(c = kcp_soft_cipher(a->p, a->alg, a->keylen)))
+        return 0;
+    EVP_CIPHER_CTX *x = EVP_CIPHER_CTX_new();
+    int ccm = a->alg == KC_AES_CCM, n = 0, ok;
+    unsigned char dummy;
+    if (len > INT_MAX || aadlen > INT_MAX) {
+        KCP_ERR(a->p, KCP_R_INVALID_ARGUMENT, "%s: request too large", a->name);
+        EVP_CIPHER_CTX_free(x);
+        return 0;
+    }
+    ok = x && EVP_CipherInit_ex2(x, c, NULL, NULL, enc, NULL) &&
+         EVP_CIPHER_CTX_ctrl(x, EVP_CTRL_AEAD_SET_IVLEN, (int)nlen, NULL) > 0 &&
+         (!(ccm || !enc) ||
+          EVP_CIPHER_CTX_ctrl(x, EVP_CTRL_AEAD_SET_TAG, (int)taglen, enc ? NULL : tag) > 0) &&
+         EVP_CipherInit_ex2(x, NULL, a->key, nonce, enc, NULL) &&
+         (!ccm || EVP_CipherUpdate(x, NULL, &n, NULL, (int)len)) &&
+         (!aadlen || EVP_CipherUpdate(x, NULL, &n, aad, (int)aadlen));
+    if (!ok) {
+        KCP_ERR(a->p, KCP_R_SOFTWARE_FAILED, "%s: default implementation refused the setup",
+                a->name);
+        EVP_CIPHER_CTX_free(x);
+        return 0;
+    }
+    int m = 0;
+    /* an empty CCM message still needs a data call; out may be NULL then */
+    ok = EVP_CipherUpdate(x, out ? out : &dummy, &n, in ? in : &dummy, (int)len) &&
+         EVP_CipherFinal_ex(x, (out ? out : &dummy) + n, &m);
+    if (ok && enc && EVP_CIPHER_CTX_ctrl(x, EVP_CTRL_AEAD_GET_TAG, (int)taglen, tag) <= 0)
+        ok = 0;
+    EVP_CIPHER_CTX_free(x);
+    kcp_count(KCP_ST_SOFTWARE_OPS, 1);
+    if (ok)
+        return 1;
+    if (!enc) {
+        if (out && len)
+            OPENSSL_cleanse(out, len);
+        return -1;
+    }
+    KCP_ERR(a->p, KCP_R_SOFTWARE_FAILED, "%s: default implementation failed", a->name);
+    return 0;
+}
+
+int kcp_aead_request(kcp_aead *a, int enc, const unsigned char *nonce, size_t nlen,
+                     const unsigned char *aad, size_t aadlen, const unsigned char *in,
+                     size_t len, unsigned char *out, unsigned char *tag, size_t taglen)
+{
+    const char *why = NULL;
+    if (!kc_aead_nonce_len_ok(a->alg, nlen))
+        why = "nonce length the kernel transform does not take";
+    else if (!kc_aead_tag_len_ok(a->alg, taglen))
+        why = "tag length the kernel transform does not take";
+    else if (aadlen + len < a->p->conf.min_size)
+        why = "request below min-size";
+    if (!why) {
+        if (!ensure_kernel(a, taglen))
+            return 0;
+        if (aadlen + len + taglen > kc_aead_max_message(a->k))
+            why = "larger than one kernel request";
+    }
+    if (why)
+        return soft_request(a, enc, nonce, nlen, aad, aadlen, in, len, out, tag, taglen, why);
+
+    kc_error e;
+    kc_error_clear(&e);
+    kc_status s;
+    kcp_count(KCP_ST_KERNEL_REQUESTS, 1);
+    kcp_count(KCP_ST_AEAD_REQUESTS, 1);
+    if (enc)
+        s = kc_aead_encrypt(a->k, nonce, nlen, aad, aadlen, in, len, out, tag, &e);
+    else
+        s = kc_aead_decrypt(a->k, nonce, nlen, aad, aadlen, in, len, tag, out, &e);
+    if (s == KC_ERR_AUTH && !enc)
+        return -1;
+    if (s != KC_OK) {
+        KCP_ERR_KC(a->p, &e, a->name);
+        return 0;
+    }
+    return 1;
+}
+
+int kcp_aead_gcm_keystream(kcp_aead *a, size_t off, const unsigned char *in, size_t len,
+                           unsigned char *out)
+{
+    kc_error e;
+    kc_error_clear(&e);
+    if (!a->ctr) {
+        kc_key key = KC_KEY_RAW(a->key, a->keylen);
+        if (kc_cipher_new(&a->ctr, KC_AES_CTR, kcp_driver(a->p, KC_AES_CTR), &key, &e) != KC_OK) {
+            KCP_ERR_KC(a->p, &e, a->name);
+            return 0;
+        }
+        kcp_count(KCP_ST_KERNEL_CONTEXTS, 1);
+    }
+    /* GCM encrypts data block i with counter block nonce || be32(2 + i) */
+    unsigned char ctr[16];
+    size_t skip = off % 16;
+    unsigned long blk = (unsigned long)(off / 16) + 2;
+    memcpy(ctr, a->iv, 12);
+    ctr[12] = (unsigned char)(blk >> 24);
+    ctr[13] = (unsigned char)(blk >> 16);
+    ctr[14] = (unsigned char)(blk >> 8);
+    ctr[15] = (unsigned char)blk;
+    unsigned char *tmp = OPENSSL_zalloc(skip + len);
+    if (!tmp) {
+        KCP_ERR(a->p, KCP_R_NOMEM, "%s: out of memory", a->name);
+        return 0;
+    }
+    memcpy(tmp + skip, in, len);
+    kcp_count(KCP_ST_KERNEL_REQUESTS, 1);
+    int ok = kc_cipher_oneshot(a->ctr, 1, ctr, sizeof(ctr), tmp, skip + len, tmp, &e) == KC_OK;
+    if (ok)
+        memcpy(out, tmp + skip, len);
+    else
+        KCP_ERR_KC(a->p, &e, a->name);
+    OPENSSL_clear_free(tmp, skip + len);
+    return ok;
+}

@@ -1,0 +1,712 @@
+/* AES-ECB, -CBC, -CTR and -XTS through algif_skcipher, with EVP's
+ * semantics: padding for ECB/CBC (the last block held back on decrypt),
+ * CTR as a stream, XTS one data unit per update.
+ *
+ * Every update is one kernel request: a partial block left over from the
+ * previous update is joined to the new data in the caller's output buffer
+ * (EVP sizes it for inl + one block) instead of costing a request of its
+ * own. common/ carries the chaining IV from request to request.
+ *
+ * The key bytes stay in the context (cleansed on free): dupctx and the
+ * software path for messages below the size floor need a second transform
+ * with the same key. */
+#include "cipher.h"
+
+#include <openssl/crypto.h>
+#include <limits.h>
+#include <openssl/params.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int is_block_mode(const kcp_cipher *k)
+{
+    return k->alg == KC_AES_ECB || k->alg == KC_AES_CBC;
+}
+
+static size_t iv_len_of(kc_alg_id alg)
+{
+    return alg == KC_AES_ECB ? 0 : KCP_BLOCK;
+}
+
+static unsigned mode_of(kc_alg_id alg)
+{
+    switch (alg) {
+    case KC_AES_ECB: return EVP_CIPH_ECB_MODE;
+    case KC_AES_CBC: return EVP_CIPH_CBC_MODE;
+    case KC_AES_CTR: return EVP_CIPH_CTR_MODE;
+    default: return EVP_CIPH_XTS_MODE;
+    }
+}
+
+void *kcp_cipher_newctx(void *provctx, int slot)
+{
+    kcp_prov *p = provctx;
+    const kcp_slot *s = kcp_slot_get(slot);
+    kcp_cipher *k = OPENSSL_zalloc(sizeof(*k));
+    if (!k) {
+        KCP_ERR(p, KCP_R_NOMEM, "cipher: out of memory");
+        return NULL;
+    }
+    k->p = p;
+    k->alg = s->alg;
+    k->keylen = s->keylen;
+    k->pad = 1;
+    kcp_expand_name(k->name, sizeof(k->name), kc_alg(s->alg)->ossl_name, s->bits);
+    return k;
+}
+
+static void drop_soft(kcp_cipher *k)
+{
+    EVP_CIPHER_CTX_free(k->soft);
+    k->soft = NULL;
+}
+
+static void cipher_free(void *vctx)
+{
+    kcp_cipher *k = vctx;
+    if (!k)
+        return;
+    kc_cipher_free(k->c);
+    drop_soft(k);
+    OPENSSL_clear_free(k, sizeof(*k));
+}
+
+static void *cipher_dup(void *vctx)
+{
+    kcp_cipher *src = vctx;
+    kcp_cipher *k = OPENSSL_memdup(src, sizeof(*src));
+    if (!k) {
+        KCP_ERR(src->p, KCP_R_NOMEM, "%s: out of memory", src->name);
+        return NULL;
+    }
+    k->c = NULL;
+    k->soft = NULL;
+    k->started = 0;
+    if (src->soft && (!(k->soft = EVP_CIPHER_CTX_new()) || !EVP_CIPHER_CTX_copy(k->soft, src->soft))) {
+        cipher_free(k);
+        KCP_ERR(src->p, KCP_R_SOFTWARE_FAILED, "%s: cannot copy the software context", src->name);
+        return NULL;
+    }
+    if (src->started && iv_len_of(src->alg) && src->alg != KC_AES_XTS) {
+        /* the copy continues where the original is: its next request starts
+         * from the original's chaining IV on a socket of its own */
+        kc_error e;
+        kc_error_clear(&e);
+        if (kc_cipher_get_iv(src->c, k->iv, KCP_BLOCK, &e) != KC_OK) {
+            KCP_ERR_KC(src->p, &e, src->name);
+            cipher_free(k);
+            return NULL;
+        }
+        size_t partial = (size_t)(src->ctr_bytes % KCP_BLOCK);
+        if (src->alg == KC_AES_CTR && partial) {
+            /* common/ advanced the counter past the partly used block:
+             * step back and regenerate the part already consumed */
+            for (int i = KCP_BLOCK - 1; i >= 0 && k->iv[i]-- == 0; i--)
+                ;
+            k->ctr_skip = partial;
+        }
+    }
+    return k;
+}
+
+static int set_key(kcp_cipher *k, const unsigned char *key, size_t keylen)
+{
+    if (keylen != k->keylen) {
+        KCP_ERR(k->p, KCP_R_INVALID_KEY_LENGTH, "%s: key must be %zu bytes, got %zu", k->name,
+                k->keylen, keylen);
+        return 0;
+    }
+    if (k->alg == KC_AES_XTS && k->enc &&
+        CRYPTO_memcmp(key, key + keylen / 2, keylen / 2) == 0) {
+        /* IEEE 1619 forbids equal halves; OpenSSL refuses them for encryption */
+        KCP_ERR(k->p, KCP_R_INVALID_ARGUMENT, "%s: the two halves of the XTS key are equal",
+                k->name);
+        return 0;
+    }
+    memcpy(k->key, key, keylen);
+    k->key_set = 1;
+    kc_cipher_free(k->c);
+    k->c = NULL;
+    return 1;
+}
+
+static int cipher_set_ctx_params(void *vctx, const OSSL_PARAM params[]);
+
+static int cipher_init(kcp_cipher *k, const unsigned char *key, size_t keylen,
+                       const unsigned char *iv, size_t ivlen, const OSSL_PARAM params[], int enc)
+{
+    k->enc = enc;
+    if (k->started) {
+        kc_error e;
+        kc_error_clear(&e);
+        kc_cipher_finish(k->c, &e);
+        k->started = 0;
+    }
+    if (key && !set_key(k, key, keylen))
+        return 0;
+    if (iv && iv_len_of(k->alg)) {
+        if (ivlen != iv_len_of(k->alg)) {
+            KCP_ERR(k->p, KCP_R_INVALID_IV_LENGTH, "%s: IV must be %zu bytes, got %zu", k->name,
+                    iv_len_of(k->alg), ivlen);
+            return 0;
+        }
+        memcpy(k->oiv, iv, ivlen);
+    }
+    /* a new message; with no new IV, OpenSSL restarts from the last one given */
+    memcpy(k->iv, k->oiv, KCP_BLOCK);
+    OPENSSL_cleanse(k->buf, sizeof(k->buf));
+    k->buflen = 0;
+    k->ctr_bytes = 0;
+    k->ctr_skip = 0;
+    drop_soft(k);
+    return cipher_set_ctx_params(k, params);
+}
+
+static int cipher_einit(void *vctx, const unsigned char *key, size_t keylen,
+                        const unsigned char *iv, size_t ivlen, const OSSL_PARAM params[])
+{
+    return cipher_init(vctx, key, keylen, iv, ivlen, params, 1);
+}
+
+static int cipher_dinit(void *vctx, const unsigned char *key, size_t keylen,
+                        const unsigned char *iv, size_t ivlen, const OSSL_PARAM params[])
+{
+    return cipher_init(vctx, key, keylen, iv, ivlen, params, 0);
+}
+
+int kcp_cipher_kernel_start(kcp_cipher *k)
+{
+    kc_error e;
+    kc_error_clear(&e);
+    if (k->started)
+        return 1;
+    if (!k->key_set) {
+        KCP_ERR(k->p, KCP_R_BAD_STATE, "%s: no key set", k->name);
+        return 0;
+    }
+    if (!k->c) {
+        kc_key key = KC_KEY_RAW(k->key, k->keylen);
+        if (kc_cipher_new(&k->c, k->alg, kcp_driver(k->p, k->alg), &key, &e) != KC_OK) {
+            KCP_ERR_KC(k->p, &e, k->name);
+            return 0;
+        }
+        kcp_count(KCP_ST_KERNEL_CONTEXTS, 1);
+    }
+    if (kc_cipher_start(k->c, k->enc, iv_len_of(k->alg) ? k->iv : NULL, iv_len_of(k->alg), &e) !=
+        KC_OK) {
+        KCP_ERR_KC(k->p, &e, k->name);
+        return 0;
+    }
+    k->started = 1;
+    if (k->ctr_skip) {
+        unsigned char zeros[KCP_BLOCK] = { 0 }, junk[KCP_BLOCK];
+        size_t n;
+        kcp_count(KCP_ST_KERNEL_REQUESTS, 1);
+        if (kc_cipher_update(k->c, zeros, k->ctr_skip, junk, &n, &e) != KC_OK) {
+            KCP_ERR_KC(k->p, &e, k->name);
+            return 0;
+        }
+        OPENSSL_cleanse(junk, sizeof(junk));
+        k->ctr_skip = 0;
+    }
+    return 1;
+}
+
+int kcp_cipher_kernel_blocks(kcp_cipher *k, const unsigned char *in, size_t len,
+                             unsigned char *out)
+{
+    kc_error e;
+    kc_error_clear(&e);
+    size_t n = 0;
+    if (!len)
+        return 1;
+    if (!kcp_cipher_kernel_start(k))
+        return 0;
+    kcp_count(KCP_ST_KERNEL_REQUESTS, (len + KCP_REQUEST_MAX - 1) / KCP_REQUEST_MAX);
+    kcp_count(KCP_ST_CIPHER_OPS, 1);
+    if (kc_cipher_update(k->c, in, len, out, &n, &e) != KC_OK) {
+        KCP_ERR_KC(k->p, &e, k->name);
+        return 0;
+    }
+    if (n != len) {
+        KCP_ERR(k->p, KCP_R_KERNEL_FAILURE, "%s: kernel returned %zu of %zu bytes", k->name, n,
+                len);
+        return 0;
+    }
+    return 1;
+}
+
+/* A message below the floor, or an XTS unit beyond one kernel request, runs
+ * in OpenSSL's default implementation from its start. */
+static int soft_start(kcp_cipher *k, const char *why)
+{
+    const EVP_CIPHER *ciph;
+    if (!kcp_soft_permitted(k->p, k->name, why) ||
+        !(ciph = kcp_soft_cipher(k->p, k->alg, k->keylen)))
+        return 0;
+    if (!k->soft && !(k->soft = EVP_CIPHER_CTX_new()))
+        return 0;
+    if (!EVP_CipherInit_ex2(k->soft, ciph, k->key, iv_len_of(k->alg) ? k->iv : NULL, k->enc,
+                            NULL) ||
+        !EVP_CIPHER_CTX_set_padding(k->soft, k->pad)) {
+        KCP_ERR(k->p, KCP_R_SOFTWARE_FAILED, "%s: default implementation refused the setup",
+                k->name);
+        drop_soft(k);
+        return 0;
+    }
+    kcp_count(KCP_ST_SOFTWARE_OPS, 1);
+    return 1;
+}
+
+static int soft_update(kcp_cipher *k, unsigned char *out, size_t *outl, const unsigned char *in,
+                       size_t inl)
+{
+    int n = 0;
+    if (inl > INT_MAX || !EVP_CipherUpdate(k->soft, out, &n, in, (int)inl)) {
+        KCP_ERR(k->p, KCP_R_SOFTWARE_FAILED, "%s: default implementation failed", k->name);
+        return 0;
+    }
+    *outl = (size_t)n;
+    return 1;
+}
+
+static int xts_unit(kcp_cipher *k, unsigned char *out, const unsigned char *in, size_t inl)
+{
+    if (inl < KCP_BLOCK) {
+        KCP_ERR(k->p, KCP_R_INVALID_ARGUMENT, "%s: a data unit needs at least 16 bytes, got %zu",
+                k->name, inl);
+        return 0;
+    }
+    if (inl > ((size_t)1 << 24)) {
+        KCP_ERR(k->p, KCP_R_INVALID_ARGUMENT, "%s: data unit of %zu bytes exceeds 2^20 blocks",
+                k->name, inl);
+        return 0;
+    }
+    if (inl > KCP_REQUEST_MAX || inl < k->p->conf.min_size) {
+        size_t n;
+        int ok = soft_start(k, inl < k->p->conf.min_size ? "message below min-size"
+                                                          : "data unit larger than one kernel request") &&
+                 soft_update(k, out, &n, in, inl);
+        drop_soft(k);
+        return ok;
+    }
+    kc_error e;
+    kc_error_clear(&e);
+    if (!k->key_set) {
+        KCP_ERR(k->p, KCP_R_BAD_STATE, "%s: no key set", k->name);
+        return 0;
+    }
+    if (!k->c) {
+        kc_key key = KC_KEY_RAW(k->key, k->keylen);
+        if (kc_cipher_new(&k->c, k->alg, kcp_driver(k->p, k->alg), &key, &e) != KC_OK) {
+            KCP_ERR_KC(k->p, &e, k->name);
+            return 0;
+        }
+        kcp_count(KCP_ST_KERNEL_CONTEXTS, 1);
+    }
+    kcp_count(KCP_ST_KERNEL_REQUESTS, 1);
+    kcp_count(KCP_ST_CIPHER_OPS, 1);
+    if (kc_cipher_oneshot(k->c, k->enc, k->oiv, KCP_BLOCK, in, inl, out, &e) != KC_OK) {
+        KCP_ERR_KC(k->p, &e, k->name);
+        return 0;
+    }
+    return 1;
+}
+
+/* ECB/CBC: hand whole blocks to the kernel, keep the rest; when decrypting
+ * with padding the last whole block waits for final. */
+static int block_update(kcp_cipher *k, unsigned char *out, size_t *outl, size_t outsize,
+                        const unsigned char *in, size_t inl)
+{
+    size_t total = k->buflen + inl;
+    size_t n = (k->enc || !k->pad) ? total - total % KCP_BLOCK
+                                   : (total ? (total - 1) / KCP_BLOCK * KCP_BLOCK : 0);
+    *outl = 0;
+    if (n == 0) {
+        memcpy(k->buf + k->buflen, in, inl);
+        k->buflen += inl;
+        return 1;
+    }
+    if (outsize < n) {
+        KCP_ERR(k->p, KCP_R_OUTPUT_TOO_SMALL, "%s: output needs %zu bytes, have %zu", k->name, n,
+                outsize);
+        return 0;
+    }
+    /* the tail first: out may alias in and is about to be rewritten */
+    unsigned char tail[KCP_BLOCK];
+    size_t rest = total - n;
+    memcpy(tail, in + inl - rest, rest);
+    memmove(out + k->buflen, in, n - k->buflen);
+    memcpy(out, k->buf, k->buflen);
+    int ok = kcp_cipher_kernel_blocks(k, out, n, out);
+    memcpy(k->buf, tail, rest);
+    k->buflen = rest;
+    OPENSSL_cleanse(tail, sizeof(tail));
+    if (ok)
+        *outl = n;
+    return ok;
+}
+
+static int cipher_update(void *vctx, unsigned char *out, size_t *outl, size_t outsize,
+                         const unsigned char *in, size_t inl)
+{
+    kcp_cipher *k = vctx;
+    *outl = 0;
+    if (k->tlsversion)
+        return kcp_cipher_tls_record(k, out, outl, outsize, in, inl);
+    if (!inl)
+        return 1;
+    if (!k->key_set) {
+        KCP_ERR(k->p, KCP_R_BAD_STATE, "%s: no key set", k->name);
+        return 0;
+    }
+    if (k->alg == KC_AES_XTS) {
+        if (outsize < inl) {
+            KCP_ERR(k->p, KCP_R_OUTPUT_TOO_SMALL, "%s: output too small", k->name);
+            return 0;
+        }
+        if (!xts_unit(k, out, in, inl))
+            return 0;
+        *outl = inl;
+        return 1;
+    }
+    if (!k->started && !k->soft && k->buflen == 0 && k->ctr_bytes == 0 &&
+        inl < k->p->conf.min_size && !soft_start(k, "message below min-size"))
+        return 0;
+    if (k->soft)
+        return soft_update(k, out, outl, in, inl);
+    if (k->alg == KC_AES_CTR) {
+        if (outsize < inl) {
+            KCP_ERR(k->p, KCP_R_OUTPUT_TOO_SMALL, "%s: output too small", k->name);
+            return 0;
+        }
+        if (!kcp_cipher_kernel_blocks(k, in, inl, out))
+            return 0;
+        k->ctr_bytes += inl;
+        *outl = inl;
+        return 1;
+    }
+    return block_update(k, out, outl, outsize, in, inl);
+}
+
+/* Leave the kernel message and remember the IV that continues it, as
+ * OpenSSL's own contexts keep chaining after final. */
+static void kernel_finish(kcp_cipher *k)
+{
+    if (!k->started)
+        return;
+    kc_error e;
+    kc_error_clear(&e);
+    if (iv_len_of(k->alg))
+        kc_cipher_get_iv(k->c, k->iv, KCP_BLOCK, &e);
+    kc_cipher_finish(k->c, &e);
+    k->started = 0;
+}
+
+static int cipher_final(void *vctx, unsigned char *out, size_t *outl, size_t outsize)
+{
+    kcp_cipher *k = vctx;
+    *outl = 0;
+    if (k->tlsversion || k->alg == KC_AES_XTS)
+        return 1;
+    if (k->soft) {
+        int n = 0;
+        int ok = EVP_CipherFinal_ex(k->soft, out, &n);
+        drop_soft(k);
+        if (!ok) {
+            KCP_ERR(k->p, k->enc ? KCP_R_SOFTWARE_FAILED : KCP_R_BAD_DECRYPT,
+                    "%s: final failed (bad padding or length)", k->name);
+            return 0;
+        }
+        *outl = (size_t)n;
+        return 1;
+    }
+    if (k->alg == KC_AES_CTR) {
+        kernel_finish(k);
+        return 1;
+    }
+    int ok = 1;
+    if (k->enc && k->pad) {
+        unsigned char v = (unsigned char)(KCP_BLOCK - k->buflen);
+        memset(k->buf + k->buflen, v, v);
+        if (outsize < KCP_BLOCK) {
+            KCP_ERR(k->p, KCP_R_OUTPUT_TOO_SMALL, "%s: final needs 16 bytes", k->name);
+            return 0;
+        }
+        ok = kcp_cipher_kernel_blocks(k, k->buf, KCP_BLOCK, out);
+        if (ok)
+            *outl = KCP_BLOCK;
+    } else if (!k->pad) {
+        if (k->buflen) {
+            KCP_ERR(k->p, KCP_R_INVALID_ARGUMENT,
+                    "%s: data is not a multiple of the block size (%zu bytes left) and "
+                    "padding is off", k->name, k->buflen);
+            ok = 0;
+        }
+    } else {
+        unsigned char blk[KCP_BLOCK];
+        if (k->buflen != KCP_BLOCK) {
+            KCP_ERR(k->p, KCP_R_BAD_DECRYPT, "%s: wrong final block length", k->name);
+            ok = 0;
+        } else if ((ok = kcp_cipher_kernel_blocks(k, k->buf, KCP_BLOCK, blk))) {
+            unsigned v = blk[KCP_BLOCK - 1];
+            int good = v >= 1 && v <= KCP_BLOCK;
+            for (unsigned i = 0; good && i < v; i++)
+                good = blk[KCP_BLOCK - 1 - i] == v;
+            if (!good) {
+                KCP_ERR(k->p, KCP_R_BAD_DECRYPT, "%s: bad decrypt (padding)", k->name);
+                ok = 0;
+            } else if (outsize < KCP_BLOCK - v) {
+                KCP_ERR(k->p, KCP_R_OUTPUT_TOO_SMALL, "%s: output too small", k->name);
+                ok = 0;
+            } else {
+                memcpy(out, blk, KCP_BLOCK - v);
+                *outl = KCP_BLOCK - v;
+            }
+        }
+        OPENSSL_cleanse(blk, sizeof(blk));
+    }
+    OPENSSL_cleanse(k->buf, sizeof(k->buf));
+    k->buflen = 0;
+    kernel_finish(k);
+    return ok;
+}
+
+/* EVP_Cipher: whole blocks, no padding, no buffering. */
+static int cipher_cipher(void *vctx, unsigned char *out, size_t *outl, size_t outsize,
+                         const unsigned char *in, size_t inl)
+{
+    kcp_cipher *k = vctx;
+    *outl = 0;
+    if (k->tlsversion)
+        return kcp_cipher_tls_record(k, out, outl, outsize, in, inl);
+    if (outsize < inl) {
+        KCP_ERR(k->p, KCP_R_OUTPUT_TOO_SMALL, "%s: output too small", k->name);
+        return 0;
+    }
+    if (!inl)
+        return 1;
+    if (k->alg == KC_AES_XTS) {
+        if (!xts_unit(k, out, in, inl))
+            return 0;
+    } else {
+        if (is_block_mode(k) && inl % KCP_BLOCK) {
+            KCP_ERR(k->p, KCP_R_INVALID_ARGUMENT, "%s: %zu bytes is not a whole number of blocks",
+                    k->name, inl);
+            return 0;
+        }
+        if (!kcp_cipher_kernel_blocks(k, in, inl, out))
+            return 0;
+        k->ctr_bytes += inl;
+    }
+    *outl = inl;
+    return 1;
+}
+
+static const OSSL_PARAM cipher_gettable_ctx_list[] = {
+    OSSL_PARAM_size_t(OSSL_CIPHER_PARAM_KEYLEN, NULL),
+    OSSL_PARAM_size_t(OSSL_CIPHER_PARAM_IVLEN, NULL),
+    OSSL_PARAM_uint(OSSL_CIPHER_PARAM_PADDING, NULL),
+    OSSL_PARAM_uint(OSSL_CIPHER_PARAM_NUM, NULL),
+    OSSL_PARAM_octet_string(OSSL_CIPHER_PARAM_IV, NULL, 0),
+    OSSL_PARAM_octet_string(OSSL_CIPHER_PARAM_UPDATED_IV, NULL, 0),
+    OSSL_PARAM_octet_ptr(OSSL_CIPHER_PARAM_TLS_MAC, NULL, 0),
+    OSSL_PARAM_END
+};
+
+static const OSSL_PARAM cipher_settable_ctx_list[] = {
+    OSSL_PARAM_uint(OSSL_CIPHER_PARAM_PADDING, NULL),
+    OSSL_PARAM_uint(OSSL_CIPHER_PARAM_NUM, NULL),
+    OSSL_PARAM_size_t(OSSL_CIPHER_PARAM_KEYLEN, NULL),
+    OSSL_PARAM_uint(OSSL_CIPHER_PARAM_TLS_VERSION, NULL),
+    OSSL_PARAM_size_t(OSSL_CIPHER_PARAM_TLS_MAC_SIZE, NULL),
+    OSSL_PARAM_END
+};
+
+static const OSSL_PARAM *cipher_gettable_ctx(void *cctx, void *provctx)
+{
+    (void)cctx, (void)provctx;
+    return cipher_gettable_ctx_list;
+}
+
+static const OSSL_PARAM *cipher_settable_ctx(void *cctx, void *provctx)
+{
+    (void)cctx, (void)provctx;
+    return cipher_settable_ctx_list;
+}
+
+static int set_iv_param(OSSL_PARAM *q, const unsigned char *iv, size_t len)
+{
+    return OSSL_PARAM_set_octet_string(q, iv, len) || OSSL_PARAM_set_octet_ptr(q, iv, len);
+}
+
+static int cipher_get_ctx_params(void *vctx, OSSL_PARAM params[])
+{
+    kcp_cipher *k = vctx;
+    OSSL_PARAM *q;
+    size_t ivlen = iv_len_of(k->alg);
+    if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_KEYLEN)) &&
+        !OSSL_PARAM_set_size_t(q, k->keylen))
+        return 0;
+    if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_IVLEN)) && !OSSL_PARAM_set_size_t(q, ivlen))
+        return 0;
+    if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_PADDING)) &&
+        !OSSL_PARAM_set_uint(q, (unsigned)k->pad))
+        return 0;
+    if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_NUM)) &&
+        !OSSL_PARAM_set_uint(q, (unsigned)(k->ctr_bytes % KCP_BLOCK)))
+        return 0;
+    if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_IV)) && ivlen &&
+        !set_iv_param(q, k->oiv, ivlen))
+        return 0;
+    if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_UPDATED_IV)) && ivlen) {
+        unsigned char cur[KCP_BLOCK];
+        memcpy(cur, k->iv, KCP_BLOCK);
+        if (k->started && k->alg != KC_AES_XTS) {
+            kc_error e;
+            kc_error_clear(&e);
+            kc_cipher_get_iv(k->c, cur, KCP_BLOCK, &e);
+        } else if (k->soft) {
+            EVP_CIPHER_CTX_get_updated_iv(k->soft, cur, KCP_BLOCK);
+        }
+        if (!set_iv_param(q, cur, ivlen))
+            return 0;
+    }
+    if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_TLS_MAC)) &&
+        !OSSL_PARAM_set_octet_ptr(q, k->have_tlsmac ? k->tlsmac : NULL, k->tlsmacsize))
+        return 0;
+    return 1;
+}
+
+static int cipher_set_ctx_params(void *vctx, const OSSL_PARAM params[])
+{
+    kcp_cipher *k = vctx;
+    const OSSL_PARAM *q;
+    unsigned u;
+    size_t sz;
+    if (!params)
+        return 1;
+    if ((q = OSSL_PARAM_locate_const(params, OSSL_CIPHER_PARAM_PADDING))) {
+        if (!OSSL_PARAM_get_uint(q, &u))
+            return 0;
+        k->pad = u != 0;
+        if (k->soft)
+            EVP_CIPHER_CTX_set_padding(k->soft, k->pad);
+    }
+    if ((q = OSSL_PARAM_locate_const(params, OSSL_CIPHER_PARAM_NUM))) {
+        if (!OSSL_PARAM_get_uint(q, &u))
+            return 0;
+        if (u != k->ctr_bytes % KCP_BLOCK) {
+            KCP_ERR(k->p, KCP_R_UNSUPPORTED, "%s: moving the stream position (num) is not supported",
+                    k->name);
+            return 0;
+        }
+    }
+    if ((q = OSSL_PARAM_locate_const(params, OSSL_CIPHER_PARAM_KEYLEN))) {
+        if (!OSSL_PARAM_get_size_t(q, &sz))
+            return 0;
+        if (sz != k->keylen) {
+            KCP_ERR(k->p, KCP_R_INVALID_KEY_LENGTH, "%s: key length is fixed at %zu", k->name,
+                    k->keylen);
+            return 0;
+        }
+    }
+    if ((q = OSSL_PARAM_locate_const(params, OSSL_CIPHER_PARAM_TLS_VERSION))) {
+        if (!OSSL_PARAM_get_uint(q, &u))
+            return 0;
+        if (k->alg != KC_AES_CBC) {
+            KCP_ERR(k->p, KCP_R_UNSUPPORTED, "%s: TLS records need CBC", k->name);
+            return 0;
+        }
+        k->tlsversion = u;
+        /* the stand-in MAC for records with bad padding; one getrandom per
+         * connection rather than per record */
+        if (!kcp_getrandom(k->randmac, sizeof(k->randmac))) {
+            KCP_ERR(k->p, KCP_R_KERNEL_FAILURE, "%s: getrandom failed", k->name);
+            return 0;
+        }
+    }
+    if ((q = OSSL_PARAM_locate_const(params, OSSL_CIPHER_PARAM_TLS_MAC_SIZE))) {
+        if (!OSSL_PARAM_get_size_t(q, &sz))
+            return 0;
+        if (sz > KCP_MAX_MAC) {
+            KCP_ERR(k->p, KCP_R_INVALID_ARGUMENT, "%s: TLS MAC of %zu bytes", k->name, sz);
+            return 0;
+        }
+        k->tlsmacsize = sz;
+    }
+    return 1;
+}
+
+static const OSSL_PARAM cipher_gettable_list[] = {
+    OSSL_PARAM_uint(OSSL_CIPHER_PARAM_MODE, NULL),
+    OSSL_PARAM_size_t(OSSL_CIPHER_PARAM_KEYLEN, NULL),
+    OSSL_PARAM_size_t(OSSL_CIPHER_PARAM_IVLEN, NULL),
+    OSSL_PARAM_size_t(OSSL_CIPHER_PARAM_BLOCK_SIZE, NULL),
+    OSSL_PARAM_int(OSSL_CIPHER_PARAM_AEAD, NULL),
+    OSSL_PARAM_int(OSSL_CIPHER_PARAM_CUSTOM_IV, NULL),
+    OSSL_PARAM_int(OSSL_CIPHER_PARAM_CTS, NULL),
+    OSSL_PARAM_int(OSSL_CIPHER_PARAM_TLS1_MULTIBLOCK, NULL),
+    OSSL_PARAM_int(OSSL_CIPHER_PARAM_HAS_RAND_KEY, NULL),
+    OSSL_PARAM_END
+};
+
+const OSSL_PARAM *kcp_cipher_gettable_params(void *provctx)
+{
+    (void)provctx;
+    return cipher_gettable_list;
+}
+
+int kcp_cipher_generic_get_params(OSSL_PARAM params[], unsigned mode, size_t keylen,
+                                  size_t blocksize, size_t ivlen, int aead, int custom_iv)
+{
+    OSSL_PARAM *q;
+    if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_MODE)) && !OSSL_PARAM_set_uint(q, mode))
+        return 0;
+    if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_KEYLEN)) &&
+        !OSSL_PARAM_set_size_t(q, keylen))
+        return 0;
+    if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_IVLEN)) && !OSSL_PARAM_set_size_t(q, ivlen))
+        return 0;
+    if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_BLOCK_SIZE)) &&
+        !OSSL_PARAM_set_size_t(q, blocksize))
+        return 0;
+    if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_AEAD)) && !OSSL_PARAM_set_int(q, aead))
+        return 0;
+    if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_CUSTOM_IV)) &&
+        !OSSL_PARAM_set_int(q, custom_iv))
+        return 0;
+    if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_CTS)) && !OSSL_PARAM_set_int(q, 0))
+        return 0;
+    if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_TLS1_MULTIBLOCK)) &&
+        !OSSL_PARAM_set_int(q, 0))
+        return 0;
+    if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_HAS_RAND_KEY)) &&
+        !OSSL_PARAM_set_int(q, 0))
+        return 0;
+    return 1;
+}
+
+int kcp_cipher_get_params(int slot, OSSL_PARAM params[])
+{
+    const kcp_slot *s = kcp_slot_get(slot);
+    size_t bs = (s->alg == KC_AES_ECB || s->alg == KC_AES_CBC) ? KCP_BLOCK : 1;
+    return kcp_cipher_generic_get_params(params, mode_of(s->alg), s->keylen, bs,
+                                         iv_len_of(s->alg), 0, s->alg == KC_AES_XTS);
+}
+
+const OSSL_DISPATCH kcp_cipher_functions[] = {
+    { OSSL_FUNC_CIPHER_FREECTX, (void (*)(void))cipher_free },
+    { OSSL_FUNC_CIPHER_DUPCTX, (void (*)(void))cipher_dup },
+    { OSSL_FUNC_CIPHER_ENCRYPT_INIT, (void (*)(void))cipher_einit },
+    { OSSL_FUNC_CIPHER_DECRYPT_INIT, (void (*)(void))cipher_dinit },
+    { OSSL_FUNC_CIPHER_UPDATE, (void (*)(void))cipher_update },
+    { OSSL_FUNC_CIPHER_FINAL, (void (*)(void))cipher_final },
+    { OSSL_FUNC_CIPHER_CIPHER, (void (*)(void))cipher_cipher },
+    { OSSL_FUNC_CIPHER_GETTABLE_PARAMS, (void (*)(void))kcp_cipher_gettable_params },
+    { OSSL_FUNC_CIPHER_GET_CTX_PARAMS, (void (*)(void))cipher_get_ctx_params },
+    { OSSL_FUNC_CIPHER_SET_CTX_PARAMS, (void (*)(void))cipher_set_ctx_params },
+    { OSSL_FUNC_CIPHER_GETTABLE_CTX_PARAMS, (void (*)(void))cipher_gettable_ctx },
+    { OSSL_FUNC_CIPHER_SETTABLE_CTX_PARAMS, (void (*)(void))cipher_settable_ctx },
+    { 0, NULL }
+};

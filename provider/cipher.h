@@ -1,0 +1,48 @@
+/* The block cipher modes' context, shared by cipher.c (EVP semantics) and
+ * cipher_tls.c (libssl's per-record CBC padding and MAC removal). */
+#ifndef KCP_CIPHER_H
+#define KCP_CIPHER_H
+
+#include "prov.h"
+
+#define KCP_BLOCK 16
+#define KCP_MAX_MAC 64
+/* The most one kernel request carries in common/ (KC_REQUEST_MAX, private
+ * to common/src/afalg.h): XTS units beyond it go to the software path. */
+#define KCP_REQUEST_MAX (128u * 1024u)
+
+typedef struct {
+    kcp_prov *p;
+    kc_alg_id alg;
+    size_t keylen;
+    char name[40];
+    unsigned char key[64];
+    int key_set;
+    unsigned char oiv[KCP_BLOCK];   /* the IV given at init */
+    unsigned char iv[KCP_BLOCK];    /* the IV the next kernel message starts with */
+    int enc, pad;
+    kc_cipher *c;
+    int started;                    /* a kernel message is open on c */
+    unsigned char buf[KCP_BLOCK];   /* ECB/CBC: partial block, or the held-back last block */
+    size_t buflen;
+    unsigned long long ctr_bytes;   /* CTR: bytes since the IV was set, for "num" */
+    size_t ctr_skip;                /* CTR: keystream bytes to drop when the message starts */
+    EVP_CIPHER_CTX *soft;           /* this message runs in OpenSSL's default implementation */
+    /* TLS records (libssl sets tls-version): padding and MAC handled here */
+    unsigned tlsversion;
+    size_t tlsmacsize;
+    unsigned char tlsmac[KCP_MAX_MAC];
+    unsigned char randmac[KCP_MAX_MAC];
+    int have_tlsmac;
+} kcp_cipher;
+
+/* Make sure a kernel message is open on k->c (creating the socket if needed). */
+int kcp_cipher_kernel_start(kcp_cipher *k);
+/* Whole blocks through the open kernel message, in place allowed. */
+int kcp_cipher_kernel_blocks(kcp_cipher *k, const unsigned char *in, size_t len,
+                             unsigned char *out);
+/* One TLS record through EVP_CipherUpdate semantics (cipher_tls.c). */
+int kcp_cipher_tls_record(kcp_cipher *k, unsigned char *out, size_t *outl, size_t outsize,
+                          const unsigned char *in, size_t inl);
+
+#endif

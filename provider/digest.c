@@ -1,0 +1,275 @@
+/* SHA-1, SHA-2 and SHA-3 through algif_hash.
+ *
+ * Small updates are gathered here and reach the kernel as one sendmsg: TLS
+ * feeds the transcript hash one handshake message at a time, and every
+ * syscall costs more than hashing a few hundred bytes. A message that fits
+ * the buffer costs one sendmsg and one read at final. The buffer also lets
+ * a message below the configured size floor be finished by OpenSSL's
+ * default implementation without the kernel having seen any of it.
+ *
+ * The kernel socket is opened on first need and kept across inits, so an
+ * idle context holds at most one fd. dupctx clones the kernel's partial
+ * state with kc_hash_clone (accept on the op socket). */
+#include "prov.h"
+
+#include <openssl/params.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BUF_MIN 16384
+
+typedef struct {
+    kcp_prov *p;
+    int slot;
+    kc_alg_id alg;
+    size_t size;
+    kc_hash *h;
+    int dirty;                 /* the kernel holds part of this message */
+    unsigned char *buf;
+    size_t buflen, bufcap;
+    unsigned long long total;
+} kcp_digest;
+
+static const char *dname(const kcp_digest *d)
+{
+    return kc_alg(d->alg)->ossl_name;
+}
+
+void *kcp_digest_newctx(void *provctx, int slot)
+{
+    kcp_prov *p = provctx;
+    const kcp_slot *s = kcp_slot_get(slot);
+    kcp_digest *d = calloc(1, sizeof(*d));
+    if (!d) {
+        KCP_ERR(p, KCP_R_NOMEM, "digest: out of memory");
+        return NULL;
+    }
+    d->p = p;
+    d->slot = slot;
+    d->alg = s->alg;
+    d->size = kc_alg(s->alg)->out_size;
+    d->bufcap = p->conf.min_size > BUF_MIN ? p->conf.min_size : BUF_MIN;
+    return d;
+}
+
+static void digest_free(void *vctx)
+{
+    kcp_digest *d = vctx;
+    if (!d)
+        return;
+    kc_hash_free(d->h);
+    free(d->buf);
+    free(d);
+}
+
+static int ensure_kernel(kcp_digest *d)
+{
+    if (d->h)
+        return 1;
+    kc_error e;
+    kc_error_clear(&e);
+    if (kc_hash_new(&d->h, d->alg, kcp_driver(d->p, d->alg), NULL, &e) != KC_OK) {
+        KCP_ERR_KC(d->p, &e, dname(d));
+        return 0;
+    }
+    kcp_count(KCP_ST_KERNEL_CONTEXTS, 1);
+    return 1;
+}
+
+static int kernel_update(kcp_digest *d, const unsigned char *in, size_t len)
+{
+    kc_error e;
+    kc_error_clear(&e);
+    if (!ensure_kernel(d))
+        return 0;
+    kcp_count(KCP_ST_KERNEL_REQUESTS, 1);
+    if (kc_hash_update(d->h, in, len, &e) != KC_OK) {
+        KCP_ERR_KC(d->p, &e, dname(d));
+        return 0;
+    }
+    d->dirty = 1;
+    return 1;
+}
+
+static int digest_init(void *vctx, const OSSL_PARAM params[])
+{
+    kcp_digest *d = vctx;
+    (void)params;
+    d->buflen = 0;
+    d->total = 0;
+    if (d->dirty) {
+        kc_error e;
+        kc_error_clear(&e);
+        if (kc_hash_reset(d->h, &e) != KC_OK) {
+            /* a fresh socket is as good as a reset one */
+            kc_hash_free(d->h);
+            d->h = NULL;
+        }
+        d->dirty = 0;
+    }
+    return 1;
+}
+
+static int digest_update(void *vctx, const unsigned char *in, size_t inl)
+{
+    kcp_digest *d = vctx;
+    if (!inl)
+        return 1;
+    d->total += inl;
+    if (!d->buf && !(d->buf = malloc(d->bufcap))) {
+        KCP_ERR(d->p, KCP_R_NOMEM, "%s: out of memory", dname(d));
+        return 0;
+    }
+    if (d->buflen + inl <= d->bufcap) {
+        memcpy(d->buf + d->buflen, in, inl);
+        d->buflen += inl;
+        return 1;
+    }
+    /* top the buffer up so the kernel gets full buffers, not two sends */
+    size_t room = d->bufcap - d->buflen;
+    memcpy(d->buf + d->buflen, in, room);
+    in += room;
+    inl -= room;
+    if (!kernel_update(d, d->buf, d->bufcap))
+        return 0;
+    d->buflen = 0;
+    if (inl >= d->bufcap)
+        return kernel_update(d, in, inl);
+    memcpy(d->buf, in, inl);
+    d->buflen = inl;
+    return 1;
+}
+
+static int soft_digest(kcp_digest *d, unsigned char *out)
+{
+    const EVP_MD *md = kcp_soft_md(d->p, d->alg);
+    unsigned int n = 0;
+    if (!md || !EVP_Digest(d->buf, d->buflen, out, &n, md, NULL)) {
+        KCP_ERR(d->p, KCP_R_SOFTWARE_FAILED, "%s: default implementation failed", dname(d));
+        return 0;
+    }
+    kcp_count(KCP_ST_SOFTWARE_OPS, 1);
+    return 1;
+}
+
+static int digest_final(void *vctx, unsigned char *out, size_t *outl, size_t outsz)
+{
+    kcp_digest *d = vctx;
+    kc_error e;
+    kc_error_clear(&e);
+    if (outsz < d->size) {
+        KCP_ERR(d->p, KCP_R_OUTPUT_TOO_SMALL, "%s: digest needs %zu bytes, have %zu", dname(d),
+                d->size, outsz);
+        return 0;
+    }
+    int ok;
+    if (!d->dirty && d->total < d->p->conf.min_size) {
+        ok = soft_digest(d, out);
+    } else if (!d->dirty) {
+        ok = ensure_kernel(d);
+        if (ok) {
+            kcp_count(KCP_ST_KERNEL_REQUESTS, 1);
+            ok = kc_hash_oneshot(d->h, d->buf, d->buflen, out, d->size, &e) == KC_OK;
+        }
+    } else {
+        ok = !d->buflen || kernel_update(d, d->buf, d->buflen);
+        if (ok) {
+            kcp_count(KCP_ST_KERNEL_REQUESTS, 1);
+            ok = kc_hash_final(d->h, out, d->size, &e) == KC_OK;
+        }
+    }
+    if (!ok && e.status != KC_OK)
+        KCP_ERR_KC(d->p, &e, dname(d));
+    if (ok && (d->dirty || d->total >= d->p->conf.min_size))
+        kcp_count(KCP_ST_DIGEST_OPS, 1);
+    /* final readies the kernel socket for a new message */
+    d->dirty = 0;
+    d->buflen = 0;
+    d->total = 0;
+    if (ok)
+        *outl = d->size;
+    return ok;
+}
+
+static void *digest_dup(void *vctx)
+{
+    kcp_digest *src = vctx;
+    kcp_digest *d = malloc(sizeof(*d));
+    if (!d) {
+        KCP_ERR(src->p, KCP_R_NOMEM, "%s: out of memory", dname(src));
+        return NULL;
+    }
+    *d = *src;
+    d->h = NULL;
+    d->buf = NULL;
+    if (src->buf && !(d->buf = malloc(src->bufcap))) {
+        free(d);
+        KCP_ERR(src->p, KCP_R_NOMEM, "%s: out of memory", dname(src));
+        return NULL;
+    }
+    if (src->buf)
+        memcpy(d->buf, src->buf, src->buflen);
+    /* TLS copies its transcript hash for every Finished and signature: give
+     * the original a socket once, so each copy costs one accept, not a
+     * socket, bind and accept of its own. */
+    int want_kernel = src->dirty || src->p->conf.min_size == 0 || src->total >= src->p->conf.min_size;
+    if (want_kernel) {
+        kc_error e;
+        kc_error_clear(&e);
+        if (!ensure_kernel(src)) {
+            digest_free(d);
+            return NULL;
+        }
+        if (kc_hash_clone(&d->h, src->h, &e) != KC_OK) {
+            KCP_ERR_KC(src->p, &e, dname(src));
+            digest_free(d);
+            return NULL;
+        }
+        kcp_count(KCP_ST_DIGEST_CLONES, 1);
+        kcp_count(KCP_ST_KERNEL_CONTEXTS, 1);
+    }
+    return d;
+}
+
+static const OSSL_PARAM digest_params_list[] = {
+    OSSL_PARAM_size_t(OSSL_DIGEST_PARAM_BLOCK_SIZE, NULL),
+    OSSL_PARAM_size_t(OSSL_DIGEST_PARAM_SIZE, NULL),
+    OSSL_PARAM_int(OSSL_DIGEST_PARAM_XOF, NULL),
+    OSSL_PARAM_int(OSSL_DIGEST_PARAM_ALGID_ABSENT, NULL),
+    OSSL_PARAM_END
+};
+
+int kcp_digest_get_params(int slot, OSSL_PARAM params[])
+{
+    const kc_alg_info *a = kc_alg(kcp_slot_get(slot)->alg);
+    OSSL_PARAM *q;
+    if ((q = OSSL_PARAM_locate(params, OSSL_DIGEST_PARAM_BLOCK_SIZE)) &&
+        !OSSL_PARAM_set_size_t(q, a->block_size))
+        return 0;
+    if ((q = OSSL_PARAM_locate(params, OSSL_DIGEST_PARAM_SIZE)) &&
+        !OSSL_PARAM_set_size_t(q, a->out_size))
+        return 0;
+    if ((q = OSSL_PARAM_locate(params, OSSL_DIGEST_PARAM_XOF)) && !OSSL_PARAM_set_int(q, 0))
+        return 0;
+    /* like OpenSSL's own SHA digests: no NULL parameter in AlgorithmIdentifier */
+    if ((q = OSSL_PARAM_locate(params, OSSL_DIGEST_PARAM_ALGID_ABSENT)) &&
+        !OSSL_PARAM_set_int(q, 1))
+        return 0;
+    return 1;
+}
+
+static const OSSL_PARAM *digest_gettable_params(void *provctx)
+{
+    (void)provctx;
+    return digest_params_list;
+}
+
+const OSSL_DISPATCH kcp_digest_functions[] = {
+    { OSSL_FUNC_DIGEST_FREECTX, (void (*)(void))digest_free },
+    { OSSL_FUNC_DIGEST_DUPCTX, (void (*)(void))digest_dup },
+    { OSSL_FUNC_DIGEST_INIT, (void (*)(void))digest_init },
+    { OSSL_FUNC_DIGEST_UPDATE, (void (*)(void))digest_update },
+    { OSSL_FUNC_DIGEST_FINAL, (void (*)(void))digest_final },
+    { OSSL_FUNC_DIGEST_GETTABLE_PARAMS, (void (*)(void))digest_gettable_params },
+    { 0, NULL }
+};

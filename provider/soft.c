@@ -1,0 +1,107 @@
+/* OpenSSL's default implementations, for the few requests the kernel cannot
+ * take: below the configured size floor, beyond one kernel request, a
+ * parameter the kernel transform lacks (e.g. a GCM nonce that is not 96
+ * bits) or a constant-time TLS MAC. A provider cannot hand an operation
+ * back to libcrypto mid-way, so it runs the twin itself. The twin comes
+ * from a private library context holding only the built-in default
+ * provider: the application's context may prefer kcrypt (and loop back
+ * here) or may not have the default provider loaded at all. */
+#include "prov.h"
+
+#include <openssl/provider.h>
+#include <stdio.h>
+#include <string.h>
+
+static OSSL_LIB_CTX *soft_libctx_locked(kcp_prov *p)
+{
+    kcp_soft *s = &p->soft;
+    if (s->libctx || s->failed)
+        return s->libctx;
+    OSSL_LIB_CTX *ctx = OSSL_LIB_CTX_new();
+    if (!ctx || !OSSL_PROVIDER_load(ctx, "default")) {
+        OSSL_LIB_CTX_free(ctx);
+        s->failed = 1;
+        return NULL;
+    }
+    s->libctx = ctx;
+    return ctx;
+}
+
+int kcp_soft_permitted(kcp_prov *p, const char *alg, const char *why)
+{
+    if (p->conf.soft_ok)
+        return 1;
+    KCP_ERR(p, KCP_R_UNSUPPORTED, "%s: %s, and software-fallback = no", alg, why);
+    return 0;
+}
+
+static void soft_failed(kcp_prov *p, const char *what)
+{
+    KCP_ERR(p, KCP_R_SOFTWARE_FAILED,
+            "%s: OpenSSL's default implementation could not be fetched", what);
+}
+
+const EVP_MD *kcp_soft_md(kcp_prov *p, kc_alg_id alg)
+{
+    kcp_soft *s = &p->soft;
+    pthread_mutex_lock(&s->lock);
+    OSSL_LIB_CTX *ctx = soft_libctx_locked(p);
+    if (ctx && !s->md[alg])
+        s->md[alg] = EVP_MD_fetch(ctx, kc_alg(alg)->ossl_name, "provider=default");
+    EVP_MD *md = s->md[alg];
+    pthread_mutex_unlock(&s->lock);
+    if (!md)
+        soft_failed(p, kc_alg(alg)->ossl_name);
+    return md;
+}
+
+const EVP_CIPHER *kcp_soft_cipher(kcp_prov *p, kc_alg_id alg, size_t keylen)
+{
+    kcp_soft *s = &p->soft;
+    const kc_alg_info *info = kc_alg(alg);
+    char name[64];
+    /* XTS names the size of one of its two AES keys */
+    unsigned bits = (unsigned)(keylen * 8 / (alg == KC_AES_XTS ? 2 : 1));
+    int idx = alg == KC_AES_XTS ? (keylen == 64) : keylen == 16 ? 0 : keylen == 24 ? 1 : 2;
+    kcp_expand_name(name, sizeof(name), info->ossl_name, bits);
+    pthread_mutex_lock(&s->lock);
+    OSSL_LIB_CTX *ctx = soft_libctx_locked(p);
+    if (ctx && !s->cipher[alg][idx])
+        s->cipher[alg][idx] = EVP_CIPHER_fetch(ctx, name, "provider=default");
+    EVP_CIPHER *c = s->cipher[alg][idx];
+    pthread_mutex_unlock(&s->lock);
+    if (!c)
+        soft_failed(p, name);
+    return c;
+}
+
+EVP_MAC *kcp_soft_mac(kcp_prov *p, int cmac)
+{
+    kcp_soft *s = &p->soft;
+    pthread_mutex_lock(&s->lock);
+    OSSL_LIB_CTX *ctx = soft_libctx_locked(p);
+    EVP_MAC **slot = cmac ? &s->cmac : &s->hmac;
+    if (ctx && !*slot)
+        *slot = EVP_MAC_fetch(ctx, cmac ? "CMAC" : "HMAC", "provider=default");
+    EVP_MAC *m = *slot;
+    pthread_mutex_unlock(&s->lock);
+    if (!m)
+        soft_failed(p, cmac ? "CMAC" : "HMAC");
+    return m;
+}
+
+void kcp_soft_free(kcp_soft *s)
+{
+    for (int a = 0; a < KC_ALG_COUNT; a++) {
+        EVP_MD_free(s->md[a]);
+        for (int k = 0; k < 3; k++)
+            EVP_CIPHER_free(s->cipher[a][k]);
+    }
+    EVP_MAC_free(s->hmac);
+    EVP_MAC_free(s->cmac);
+    OSSL_LIB_CTX_free(s->libctx);
+    memset(s->md, 0, sizeof(s->md));
+    memset(s->cipher, 0, sizeof(s->cipher));
+    s->hmac = s->cmac = NULL;
+    s->libctx = NULL;
+}
