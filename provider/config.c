@@ -120,6 +120,34 @@ static int parse_bool(const char *s, int *out)
     return 0;
 }
 
+/* The algorithm a kernel driver implements, from /proc/crypto: binding a
+ * driver by name proves only that it exists, and e.g. sha512-generic pinned
+ * for SHA-256 would bind and silently compute the wrong digest. 1: matches,
+ * 0: implements something else (named in *what), -1: cannot tell. */
+static int driver_implements(const char *drv, const char *alg_name, char *what, size_t n)
+{
+    FILE *f = fopen("/proc/crypto", "r");
+    if (!f)
+        return -1;
+    char line[256], name[128] = "";
+    int found = -1;
+    while (fgets(line, sizeof(line), f)) {
+        char k[32], v[128];
+        if (sscanf(line, "%31s : %127[^\n]", k, v) != 2)
+            continue;
+        if (!strcmp(k, "name"))
+            snprintf(name, sizeof(name), "%s", v);
+        else if (!strcmp(k, "driver") && !strcmp(v, drv)) {
+            found = !strcmp(name, alg_name);
+            snprintf(what, n, "%s", name);
+            if (found)
+                break;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
 static int check_driver(kcp_prov *p, kc_alg_id alg, const char *key, const char *drv)
 {
     kc_alg_status st;
@@ -131,6 +159,13 @@ static int check_driver(kcp_prov *p, kc_alg_id alg, const char *key, const char 
         char why[300];
         snprintf(why, sizeof(why), "the kernel cannot serve %s with this driver: %s",
                  kc_alg(alg)->name, err.msg[0] ? err.msg : "bind failed");
+        return config_error(p, key, drv, why);
+    }
+    char what[128] = "";
+    if (driver_implements(drv, kc_alg(alg)->kernel_name, what, sizeof(what)) == 0) {
+        char why[300];
+        snprintf(why, sizeof(why), "that driver implements %s, not %s", what,
+                 kc_alg(alg)->kernel_name);
         return config_error(p, key, drv, why);
     }
     return 1;

@@ -39,6 +39,7 @@ typedef struct {
 typedef struct {
     pthread_mutex_t lock;
     OSSL_LIB_CTX *libctx;
+    OSSL_PROVIDER *prov;
     int failed;
     EVP_MD *md[KC_ALG_COUNT];
     EVP_CIPHER *cipher[KC_ALG_COUNT][3]; /* by key size index */

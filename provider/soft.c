@@ -18,7 +18,7 @@ static OSSL_LIB_CTX *soft_libctx_locked(kcp_prov *p)
     if (s->libctx || s->failed)
         return s->libctx;
     OSSL_LIB_CTX *ctx = OSSL_LIB_CTX_new();
-    if (!ctx || !OSSL_PROVIDER_load(ctx, "default")) {
+    if (!ctx || !(s->prov = OSSL_PROVIDER_load(ctx, "default"))) {
         OSSL_LIB_CTX_free(ctx);
         s->failed = 1;
         return NULL;
@@ -99,6 +99,9 @@ void kcp_soft_free(kcp_soft *s)
     }
     EVP_MAC_free(s->hmac);
     EVP_MAC_free(s->cmac);
+    if (s->prov)
+        OSSL_PROVIDER_unload(s->prov);
+    s->prov = NULL;
     OSSL_LIB_CTX_free(s->libctx);
     memset(s->md, 0, sizeof(s->md));
     memset(s->cipher, 0, sizeof(s->cipher));

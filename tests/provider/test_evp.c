@@ -22,6 +22,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 static OSSL_LIB_CTX *lib;
 static OSSL_PROVIDER *kprov;
@@ -65,12 +66,19 @@ static size_t chunk(size_t left)
     }
 }
 
+static int verbose_pass;
+
 static void result(int ok, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     if (ok) {
         passed++;
+        if (verbose_pass) {
+            printf("pass  ");
+            vprintf(fmt, ap);
+            printf("\n");
+        }
     } else {
         failed++;
         printf("FAIL  ");
@@ -661,7 +669,7 @@ static void test_fds(void)
     EVP_CIPHER *cbc = EVP_CIPHER_fetch(lib, "AES-128-CBC", "provider=kcrypt");
     EVP_MD_CTX *m[N];
     EVP_CIPHER_CTX *g[N], *b[N];
-    unsigned char key[16] = { 1 }, iv[16] = { 2 }, buf[64], out[64 + 16], dg[32];
+    unsigned char key[16] = { 1 }, iv[16] = { 2 }, buf[64] = { 3 }, out[64 + 16], dg[32];
     int n;
     unsigned int dl;
     int base = count_fds();
@@ -724,11 +732,12 @@ int main(int argc, char **argv)
         return 2;
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
-    rng = argc > 2 ? strtoull(argv[2], NULL, 0) : (uint64_t)time(NULL);
+    /* SEED 0 or none: a new seed each run, printed so a failure can be replayed */
+    rng = argc > 2 ? strtoull(argv[2], NULL, 0) : 0;
     if (argc > 3)
         rounds = atoi(argv[3]);
     if (!rng)
-        rng = 1;
+        rng = (uint64_t)time(NULL) * 2654435761u ^ (uint64_t)getpid();
     printf("seed %" PRIu64 ", %d rounds\n", rng, rounds);
 
     lib = OSSL_LIB_CTX_new();
@@ -747,8 +756,10 @@ int main(int argc, char **argv)
     EVP_CIPHER_do_all_provided(lib, cipher_cb, &ciphers);
     EVP_MD_do_all_provided(lib, md_cb, &digests);
     /* a kernel with AF_ALG has all of these; an empty list is a failure */
+    verbose_pass = 1;
     result(ciphers.n >= 24 && digests.n == 9,
            "kcrypt offers %d ciphers (at least 24) and %d digests (9)", ciphers.n, digests.n);
+    verbose_pass = 0;
 
     for (int i = 0; i < digests.n; i++)
         test_digest(digests.names[i]);
@@ -777,6 +788,7 @@ int main(int argc, char **argv)
     test_mac("CMAC", OSSL_MAC_PARAM_CIPHER, "AES-128-CBC", 16);
     test_mac("CMAC", OSSL_MAC_PARAM_CIPHER, "AES-192-CBC", 24);
     test_mac("CMAC", OSSL_MAC_PARAM_CIPHER, "AES-256-CBC", 32);
+    verbose_pass = 1;     /* the summary checks say what they found */
     test_rand();
     test_fds();
 
@@ -787,6 +799,16 @@ int main(int argc, char **argv)
         uint64_t v = counter(must_move[i]);
         result(v > 0 && v != UINT64_MAX, "counter %s = %" PRIu64, must_move[i], v);
     }
+    char *status = NULL, *kernel = NULL;
+    OSSL_PARAM sp[3] = { OSSL_PARAM_construct_utf8_ptr("kcrypt-status", &status, 0),
+                         OSSL_PARAM_construct_utf8_ptr("kcrypt-kernel", &kernel, 0),
+                         OSSL_PARAM_construct_end() };
+    int got = OSSL_PROVIDER_get_params(kprov, sp);
+    const OSSL_PARAM *gp = OSSL_PROVIDER_gettable_params(kprov);
+    result(got && status && kernel && OSSL_PARAM_locate_const(gp, "kcrypt-aead-records") &&
+               OSSL_PARAM_locate_const(gp, "kcrypt-software-ops"),
+           "provider parameters: status \"%s\", kernel %s", status ? status : "?",
+           kernel ? kernel : "?");
     printf("counters: requests=%" PRIu64 " contexts=%" PRIu64 " software=%" PRIu64
            " errors=%" PRIu64 "\n",
            counter("kcrypt-kernel-requests"), counter("kcrypt-kernel-contexts"),

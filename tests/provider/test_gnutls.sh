@@ -1,7 +1,7 @@
 #!/bin/bash
 # GnuTLS interoperability with kcrypt doing the record crypto on the
 # OpenSSL side, both ways, for each suite of test_tls.sh:
-#   gnutls-cli -> s_server: 1 MiB (+17) uploaded, 64 KiB (+17) downloaded
+#   gnutls-cli -> s_server: 1 MiB (+17) uploaded, 16 KiB (+17) downloaded
 #     (-WWW; gnutls-cli writes what it receives one byte per write(2),
 #     which inside user-mode-linux makes a megabyte take minutes)
 #   s_client -> gnutls-serv --echo: 1.4 MB of base64 text sent and echoed back
@@ -26,7 +26,7 @@ OPENSSL_CONF=/dev/null openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem
 mkdir www
 head -c $((1024 * 1024 + 17)) /dev/urandom > www/payload.bin
 size=$(wc -c < www/payload.bin)
-head -c $((64 * 1024 + 17)) /dev/urandom > www/small.bin
+head -c $((16 * 1024 + 17)) /dev/urandom > www/small.bin
 dsize=$(wc -c < www/small.bin)
 # gnutls-serv --echo works line by line: echo text (base64 of random bytes)
 base64 -w 76 www/payload.bin > echo.txt
