@@ -330,6 +330,8 @@ CK_RV p11_object_make(p11_session *s, const CK_ATTRIBUTE *t, CK_ULONG n, p11_mak
             goto fail;
     }
     o->owner = token ? 0 : s->h;
+    if (token && (rv = p11_objstore_write(o)) != CKR_OK)
+        goto fail;
     p11_object_link(o);
     *out = o->h;
     return CKR_OK;

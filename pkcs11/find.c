@@ -39,6 +39,7 @@ CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hs, CK_ATTRIBUTE_PTR t, CK_ULONG n)
             rv = CKR_ATTRIBUTE_VALUE_INVALID;
             goto out;
         }
+    p11_objstore_sync();   /* what other processes made or destroyed */
     size_t cnt = 0;
     for (p11_object *o = p11_g.objects; o; o = o->next)
         cnt++;

@@ -1,7 +1,9 @@
 /* Roles and PINs. Each PIN wraps (AES-KWP, RFC 5649) the token's random
  * 256-bit key under PBKDF2-HMAC-SHA256(PIN, salt): a PIN is right exactly
  * when that unwrap passes its integrity check, so no PIN hash is stored.
- * The token key is what at-rest encryption of token objects would use. */
+ * The token key seals token objects at rest (objfile.c): after a login it
+ * is in an AES-GCM kernel transform for that, and sealed under the vault
+ * for C_InitPIN, which must wrap it under a new PIN. */
 #include "p11.h"
 
 #include <stdio.h>
@@ -89,6 +91,31 @@ static void forget_tk(void)
     }
     p11_g.tk_sealed = NULL;
     p11_g.tk_sealed_len = 0;
+    if (p11_g.tk_aead)
+        kc_aead_free(p11_g.tk_aead);
+    p11_g.tk_aead = NULL;
+}
+
+void p11_logout_state(void)
+{
+    p11_g.logged_in = 0;
+    forget_tk();
+}
+
+/* The token key into the kernel, where token objects are sealed and opened. */
+static CK_RV remember_tk(const unsigned char *tk)
+{
+    kc_key k = KC_KEY_RAW(tk, TK_LEN);
+    kc_error err;
+    forget_tk();
+    CK_RV rv = p11_seal(tk, TK_LEN, &p11_g.tk_sealed, &p11_g.tk_sealed_len);
+    if (rv == CKR_OK && kc_aead_new(&p11_g.tk_aead, KC_AES_GCM, NULL, &k, 16, &err) != KC_OK) {
+        p11_g.tk_aead = NULL;
+        rv = CKR_DEVICE_ERROR;
+    }
+    if (rv != CKR_OK)
+        forget_tk();
+    return rv;
 }
 
 static void reload(void)
@@ -147,9 +174,9 @@ CK_RV C_InitToken(CK_SLOT_ID slot, CK_UTF8CHAR_PTR pin, CK_ULONG len, CK_UTF8CHA
     if ((rv = p11_store_save(&t)) != CKR_OK)
         goto out;
     p11_g.tok = t;
-    p11_g.logged_in = 0;
-    forget_tk();
-    /* Token objects live only in this process (see README): drop them. */
+    p11_logout_state();
+    /* A new token key: the old objects could not be opened, so they go. */
+    p11_objstore_clear();
     for (p11_object *o = p11_g.objects, *nx; o; o = nx) {
         nx = o->next;
         if (!o->owner)
@@ -193,14 +220,13 @@ static CK_RV do_login(CK_SESSION_HANDLE hs, CK_USER_TYPE user, CK_UTF8CHAR_PTR p
         rv = unwrap_tk(pin, len, t->so_salt, t->iterations, t->so_wrapped, tk);
     else
         rv = unwrap_tk(pin, len, t->user_salt, t->iterations, t->user_wrapped, tk);
-    if (rv == CKR_OK) {
-        forget_tk();
-        rv = p11_seal(tk, sizeof tk, &p11_g.tk_sealed, &p11_g.tk_sealed_len);
-    }
+    if (rv == CKR_OK)
+        rv = remember_tk(tk);
     kc_wipe(tk, sizeof tk);
     if (rv == CKR_OK) {
         p11_g.logged_in = 1;
         p11_g.user = user;
+        p11_objstore_sync();   /* private objects, and public keys' values, open now */
     }
     return rv;
 }
@@ -236,8 +262,7 @@ CK_RV C_Logout(CK_SESSION_HANDLE hs)
         /* Operations may hold private keys' transforms: end them all. */
         for (p11_session *x = p11_g.sessions; x; x = x->next)
             p11_session_free_ops(x);
-        p11_g.logged_in = 0;
-        forget_tk();
+        p11_logout_state();
     }
     p11_leave();
     return rv;

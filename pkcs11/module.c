@@ -17,14 +17,9 @@ static void teardown(void)
     p11_objects_free_all();
     p11_vault_close();
     p11_rng_close();
-    if (p11_g.tk_sealed) {
-        kc_wipe(p11_g.tk_sealed, p11_g.tk_sealed_len);
-        free(p11_g.tk_sealed);
-    }
-    p11_g.tk_sealed = NULL;
+    p11_logout_state();
     kc_wipe(&p11_g.tok, sizeof p11_g.tok);
     p11_lock_fini();
-    p11_g.logged_in = 0;
     p11_g.initialized = 0;
 }
 

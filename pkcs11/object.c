@@ -70,9 +70,15 @@ int p11_object_visible(const p11_object *o)
 
 p11_object *p11_object_find(CK_OBJECT_HANDLE h)
 {
-    for (p11_object *o = p11_g.objects; o; o = o->next)
-        if (o->h == h)
-            return p11_object_visible(o) ? o : NULL;
+    for (p11_object *o = p11_g.objects; o; o = o->next) {
+        if (o->h != h)
+            continue;
+        if (!p11_objstore_current(o)) {
+            p11_object_unlink_free(o);
+            return NULL;
+        }
+        return p11_object_visible(o) ? o : NULL;
+    }
     return NULL;
 }
 
@@ -97,6 +103,8 @@ CK_RV p11_key_set_value(p11_object *o, const unsigned char *v, size_t len)
 
 CK_RV p11_key_get_value(const p11_object *o, unsigned char *out, size_t len)
 {
+    if (o->locked)   /* sealed at rest under the token key: needs a login */
+        return CKR_USER_NOT_LOGGED_IN;
     if (len != o->value_len)
         return CKR_GENERAL_ERROR;
     return p11_unseal(o->sealed, o->sealed_len, out, len);
@@ -237,6 +245,8 @@ CK_RV C_CopyObject(CK_SESSION_HANDLE hs, CK_OBJECT_HANDLE ho, CK_ATTRIBUTE_PTR t
         goto out;
     }
     c->owner = token ? 0 : s->h;
+    if (token && (rv = p11_objstore_write(c)) != CKR_OK)
+        goto out;
     p11_object_link(c);
     *out = c->h;
     c = NULL;
@@ -259,6 +269,8 @@ CK_RV C_DestroyObject(CK_SESSION_HANDLE hs, CK_OBJECT_HANDLE ho)
         rv = writable(s, o);
     if (rv == CKR_OK && !p11_attr_bool(o, CKA_DESTROYABLE))
         rv = CKR_ACTION_PROHIBITED;
+    if (rv == CKR_OK && !o->owner)
+        rv = p11_objstore_remove(o);
     if (rv == CKR_OK)
         p11_object_unlink_free(o);
     p11_leave();
@@ -369,8 +381,13 @@ CK_RV C_SetAttributeValue(CK_SESSION_HANDLE hs, CK_OBJECT_HANDLE ho, CK_ATTRIBUT
     rv = attribute_call(hs, ho, t, n, &s, &o);
     if (rv == CKR_OK)
         rv = writable(s, o);
+    if (rv == CKR_OK && !o->owner && o->locked)
+        rv = CKR_USER_NOT_LOGGED_IN;   /* its value could not be sealed again */
     if (rv == CKR_OK)
         rv = p11_attr_apply(s, o, t, n, 0);
+    /* all or nothing: a change the store refused is undone in memory too */
+    if (rv == CKR_OK && !o->owner && (rv = p11_objstore_write(o)) != CKR_OK)
+        (void)p11_objstore_reload(o);
     p11_leave();
     return rv;
 }

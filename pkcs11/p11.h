@@ -33,6 +33,9 @@ typedef struct p11_object {
     size_t sealed_len;
     size_t value_len;
     kc_tfm *tfm[KC_ALG_COUNT];   /* keyed kernel transforms, made on first use */
+    char file[17];               /* token objects: name of the file in the store */
+    ino_t ino;                   /* of that file when read or written: a rename changes it */
+    int locked;                  /* public token key read before login: no value yet */
     struct p11_object *next;
 } p11_object;
 
@@ -115,6 +118,7 @@ typedef struct {
     p11_token tok;
     unsigned char *tk_sealed;    /* token key after a login, sealed (login.c) */
     size_t tk_sealed_len;
+    kc_aead *tk_aead;            /* the token key in the kernel: objects at rest (objfile.c) */
     kc_rng *rng;
     kc_aead *vault;
     unsigned long long vault_ctr;
@@ -195,7 +199,25 @@ void p11_rng_close(void);
 CK_RV p11_pbkdf2(const unsigned char *pin, size_t pin_len, const unsigned char *salt,
                  size_t salt_len, unsigned long iterations, unsigned char *out, size_t out_len);
 
+/* login.c */
+void p11_logout_state(void);     /* forget the login and the token key */
+
+/* objfile.c: one token object as bytes at rest */
+CK_RV p11_objfile_encode(const p11_object *o, unsigned char **out, size_t *out_len);
+CK_RV p11_objfile_decode(const char *name, const unsigned char *in, size_t len,
+                         p11_object **out);
+
+/* objstore.c: token objects in the store directory, shared by processes */
+CK_RV p11_objstore_write(p11_object *o);
+CK_RV p11_objstore_remove(p11_object *o);
+CK_RV p11_objstore_reload(p11_object *o);    /* undo changes not written */
+void p11_objstore_sync(void);
+int p11_objstore_current(p11_object *o);   /* 0: another process destroyed it */
+void p11_objstore_clear(void);
+
 /* store.c */
+int p11_store_mkdirs(const char *path);
+int p11_store_fsync_dir(const char *path);
 void p11_store_choose(const char *reserved);
 CK_RV p11_store_load(p11_token *t);
 CK_RV p11_store_save(const p11_token *t);

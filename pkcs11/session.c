@@ -52,7 +52,7 @@ static void close_one(p11_session *s)
     free(s);
     /* Closing the last session logs the application out (PKCS#11 5.6). */
     if (!p11_g.nsessions)
-        p11_g.logged_in = 0;
+        p11_logout_state();
 }
 
 void p11_sessions_close_all(void)

@@ -37,7 +37,7 @@ void p11_store_choose(const char *reserved)
         snprintf(d, n, "/var/lib/kcrypt/token");
 }
 
-static int mkdirs(const char *path)
+int p11_store_mkdirs(const char *path)
 {
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s", path);
@@ -62,7 +62,7 @@ CK_RV p11_store_lock(int exclusive, int *fd)
     *fd = -1;
     if (held)
         return CKR_OK;
-    if (exclusive && mkdirs(p11_g.store_dir))
+    if (exclusive && p11_store_mkdirs(p11_g.store_dir))
         return CKR_DEVICE_ERROR;
     snprintf(path, sizeof path, "%s/lock", p11_g.store_dir);
     int f = open(path, O_RDWR | O_CLOEXEC | (exclusive ? O_CREAT : 0), 0600);
@@ -196,10 +196,17 @@ CK_RV p11_store_save(const p11_token *t)
         unlink(tmp);
         return CKR_DEVICE_ERROR;
     }
-    int dfd = open(p11_g.store_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
+    p11_store_fsync_dir(p11_g.store_dir);
     return CKR_OK;
+}
+
+/* A rename or unlink is durable only once its directory is synced. */
+int p11_store_fsync_dir(const char *path)
+{
+    int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return -1;
+    int r = fsync(dfd);
+    close(dfd);
+    return r;
 }

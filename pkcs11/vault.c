@@ -15,7 +15,9 @@
  *     no from_tfm);
  *   - when the key itself is wrapped, or read by C_GetAttributeValue
  *     (only if extractable and not sensitive), or C_DigestKey'd;
- *   - while computing CKA_CHECK_VALUE.
+ *   - while computing CKA_CHECK_VALUE;
+ *   - while a token key is written to or read from the store (objfile.c),
+ *     between the vault and the token key's transform.
  * Each time in a stack or heap buffer wiped with kc_wipe right after use.
  * A core dump or ptrace of the process outside those windows finds only
  * sealed blobs; the vault key lives in the kernel's socket. */

@@ -9,38 +9,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../../pkcs11/p11_defs.h"
-#include "kct_hex.h"
-#include "kct_tally.h"
+#include "p11t.h"
 
-static CK_FUNCTION_LIST *f;
-static kct_tally *T;
-
-#define CHECK(area, cond, ...)                      \
-    do {                                            \
-        if (cond)                                   \
-            kct_pass(T, area);                      \
-        else                                        \
-            kct_fail(T, area, __VA_ARGS__);         \
-    } while (0)
-#define RV(area, call, want)                                                   \
-    do {                                                                       \
-        CK_RV r_ = (call);                                                     \
-        CHECK(area, r_ == (CK_RV)(want), "%s: got 0x%lx want 0x%lx (line %d)", \
-              #call, r_, (CK_RV)(want), __LINE__);                             \
-    } while (0)
+CK_FUNCTION_LIST *f;
+kct_tally *T;
 
 static CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
 static CK_OBJECT_CLASS secret = CKO_SECRET_KEY, data_cls = CKO_DATA;
 static CK_KEY_TYPE aes = CKK_AES, generic = CKK_GENERIC_SECRET;
 
-static kct_bytes H(const char *hex)
-{
-    kct_bytes b;
-    if (kct_hex_decode(hex, &b))
-        abort();
-    return b;
-}
+#define H p11t_hex
 
 static CK_OBJECT_HANDLE mk_key(CK_SESSION_HANDLE s, CK_KEY_TYPE kt, const char *hex, int extractable)
 {
@@ -664,19 +642,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s kcrypt-pkcs11.so\n", argv[0]);
         return 2;
     }
-    char dir[] = "/tmp/kcp11-XXXXXX";
-    if (!mkdtemp(dir))
-        return 2;
-    setenv("KCRYPT_P11_STORE", dir, 1);
-    setenv("KCRYPT_P11_PBKDF2_ITERATIONS", "1000", 1);
-    void *lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
-    if (!lib) {
-        fprintf(stderr, "%s\n", dlerror());
-        return 2;
-    }
-    CK_C_GetFunctionList gfl = (CK_C_GetFunctionList)dlsym(lib, "C_GetFunctionList");
+    char dir[64];
+    void *lib;
     T = kct_tally_new();
-    if (!gfl || gfl(&f) != CKR_OK)
+    if (p11t_store(dir, sizeof dir) || !(lib = p11t_load(argv[1])))
         return 2;
     module_area(lib);
     slot_area();
@@ -693,7 +662,7 @@ int main(int argc, char **argv)
     kct_tally_print(T, stdout);
     int rc = kct_tally_exit_code(T);
     kct_tally_free(T);
-    char cmd[64];
+    char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd)) {
     }

@@ -25,12 +25,53 @@ run "--init-token --init-pin" "User PIN successfully initialized" \
     $T --init-token --label kctest --so-pin 87654321 --init-pin --pin 1234
 run "-L initialized" "PIN initialized" $T -L
 run "--keygen AES:32" "Secret Key Object" \
-    $T --login --pin 1234 --keygen --key-type AES:32 --label aeskey --id 01
+    $T --login --pin 1234 --keygen --key-type AES:32 --label aeskey --id 01 --private --sensitive
 run "--keygen GENERIC:32" "Secret Key Object" \
     $T --login --pin 1234 --keygen --key-type GENERIC:32 --label hmackey --id 02
-run "--list-objects (session keys gone)" "." $T --login --pin 1234 --list-objects
-# Token objects live only as long as the process that made them (see
-# README), so encrypt/decrypt runs inside pkcs11-tool's own --test.
+# Token objects persist (encrypted at rest): each step is a new process.
+run "--list-objects (token keys persist)" "label: +hmackey" \
+    sh -c "$T --login --pin 1234 --list-objects | grep -A1 aeskey && $T --login --pin 1234 --list-objects"
+run "without login: the public key shows, the private one does not" "^hidden$" \
+    sh -c "$T --list-objects >'$W/pub' 2>&1; grep -q hmackey '$W/pub' && ! grep -q aeskey '$W/pub' && echo hidden"
+head -c 1000 /dev/urandom >"$W/plain"
+IV=000102030405060708090a0b0c0d0e0f
+run "--encrypt AES-CBC-PAD (generated key)" "." \
+    $T --login --pin 1234 --encrypt --id 01 -m AES-CBC-PAD --iv $IV -i "$W/plain" -o "$W/enc"
+run "--decrypt round trip" "." sh -c "$T --login --pin 1234 --decrypt --id 01 -m AES-CBC-PAD \
+    --iv $IV -i '$W/enc' -o '$W/dec' && cmp '$W/plain' '$W/dec' && echo same"
+# An imported key, with openssl enc (default provider) as the oracle.
+head -c 32 /dev/urandom >"$W/key.bin"
+KEYHEX=$(od -An -tx1 "$W/key.bin" | tr -d ' \n')
+run "--write-object secrkey AES:32" "." $T --login --pin 1234 --write-object "$W/key.bin" \
+    --type secrkey --key-type AES:32 --id 03 --label imported --usage-decrypt
+run "--encrypt equals openssl enc" "same" sh -c "$T --login --pin 1234 --encrypt --id 03 \
+    -m AES-CBC-PAD --iv $IV -i '$W/plain' -o '$W/enc3' && OPENSSL_CONF=/dev/null openssl enc \
+    -aes-256-cbc -K $KEYHEX -iv $IV -in '$W/plain' | cmp - '$W/enc3' && echo same"
+run "--decrypt of openssl's ciphertext" "same" sh -c "OPENSSL_CONF=/dev/null openssl enc \
+    -aes-256-cbc -K $KEYHEX -iv $IV -in '$W/plain' -out '$W/enc4' && $T --login --pin 1234 \
+    --decrypt --id 03 -m AES-CBC-PAD --iv $IV -i '$W/enc4' -o '$W/dec4' && cmp '$W/plain' \
+    '$W/dec4' && echo same"
+# The imported key's bytes must not be in any object file, and there must
+# be object files to look in.
+store_hex() {
+    n=0
+    for o in "$W"/store/objects/*.obj; do
+        [ -f "$o" ] || continue
+        n=$((n + 1))
+        od -An -tx1 -v "$o" | tr -d ' \n'
+        echo
+    done
+    echo "files $n"
+}
+store_hex >"$W/out"
+nfiles=$(sed -n 's/^files //p' "$W/out")
+if ! grep -q "$KEYHEX" "$W/out" && [ "$nfiles" -gt 0 ]; then
+    ok "key value absent from the $nfiles object files"
+else
+    bad "key value in the store, or no object files ($nfiles)"
+fi
+run "--delete-object" "." $T --login --pin 1234 --delete-object --type secrkey --id 03
+run "deleted for good" "^gone$" sh -c "$T --login --pin 1234 --list-objects | grep -q imported || echo gone"
 run "--test" "No errors" $T --login --pin 1234 --test
 run "--test-threads" "." $T --login --pin 1234 --test-threads IN,GI,OS,SL,GM,RN
 run "--test-fork" "." $T --test-fork

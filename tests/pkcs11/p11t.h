@@ -1,0 +1,33 @@
+/* What the token's C tests share: the tally macros and loading the module.
+ * Each program defines `f` (the function list) and `T` (its tally). */
+#ifndef P11T_H
+#define P11T_H
+
+#include "../../pkcs11/p11_defs.h"
+#include "kct_hex.h"
+#include "kct_tally.h"
+
+extern CK_FUNCTION_LIST *f;
+extern kct_tally *T;
+
+#define CHECK(area, cond, ...)                      \
+    do {                                            \
+        if (cond)                                   \
+            kct_pass(T, area);                      \
+        else                                        \
+            kct_fail(T, area, __VA_ARGS__);         \
+    } while (0)
+#define RV(area, call, want)                                                   \
+    do {                                                                       \
+        CK_RV r_ = (call);                                                     \
+        CHECK(area, r_ == (CK_RV)(want), "%s: got 0x%lx want 0x%lx (line %d)", \
+              #call, r_, (CK_RV)(want), __LINE__);                             \
+    } while (0)
+
+/* dlopen the module, set f; NULL (and a message on stderr) on failure. */
+void *p11t_load(const char *path);
+/* A fresh store directory for KCRYPT_P11_STORE, with cheap PBKDF2. */
+int p11t_store(char *dir, size_t n);
+kct_bytes p11t_hex(const char *hex);
+
+#endif
