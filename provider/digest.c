@@ -7,8 +7,9 @@
  * a message below the configured size floor be finished by OpenSSL's
  * default implementation without the kernel having seen any of it.
  *
- * The kernel socket is opened on first need and kept across inits, so an
- * idle context holds at most one fd. dupctx clones the kernel's partial
+ * The kernel socket is opened on first need (or taken from the idle pool,
+ * hashpool.c) and kept across inits, so an idle context holds at most one
+ * fd; a freed context gives a socket between messages back to the pool. dupctx clones the kernel's partial
  * state with kc_hash_clone (accept on the op socket). */
 #include "prov.h"
 
@@ -57,14 +58,17 @@ static void digest_free(void *vctx)
     kcp_digest *d = vctx;
     if (!d)
         return;
-    kc_hash_free(d->h);
+    if (d->h && !d->dirty)
+        kcp_pool_give(d->p, d->alg, d->h);
+    else
+        kc_hash_free(d->h);
     free(d->buf);
     free(d);
 }
 
 static int ensure_kernel(kcp_digest *d)
 {
-    if (d->h)
+    if (d->h || (d->h = kcp_pool_take(d->p, d->alg)))
         return 1;
     kc_error e;
     kc_error_clear(&e);
@@ -76,6 +80,14 @@ static int ensure_kernel(kcp_digest *d)
     return 1;
 }
 
+/* After a kernel error the socket's state is unknown: never reuse it. */
+static void drop_kernel(kcp_digest *d)
+{
+    kc_hash_free(d->h);
+    d->h = NULL;
+    d->dirty = 0;
+}
+
 static int kernel_update(kcp_digest *d, const unsigned char *in, size_t len)
 {
     kc_error e;
@@ -85,6 +97,7 @@ static int kernel_update(kcp_digest *d, const unsigned char *in, size_t len)
     kcp_count(KCP_ST_KERNEL_REQUESTS, 1);
     if (kc_hash_update(d->h, in, len, &e) != KC_OK) {
         KCP_ERR_KC(d->p, &e, dname(d));
+        drop_kernel(d);
         return 0;
     }
     d->dirty = 1;
@@ -178,8 +191,10 @@ static int digest_final(void *vctx, unsigned char *out, size_t *outl, size_t out
             ok = kc_hash_final(d->h, out, d->size, &e) == KC_OK;
         }
     }
-    if (!ok && e.status != KC_OK)
+    if (!ok && e.status != KC_OK) {
         KCP_ERR_KC(d->p, &e, dname(d));
+        drop_kernel(d);
+    }
     if (ok && (d->dirty || d->total >= d->p->conf.min_size))
         kcp_count(KCP_ST_DIGEST_OPS, 1);
     /* final readies the kernel socket for a new message */

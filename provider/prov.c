@@ -122,6 +122,8 @@ static void prov_teardown(void *provctx)
     kcp_algs_free(p);
     kcp_soft_free(&p->soft);
     pthread_mutex_destroy(&p->soft.lock);
+    if (p->pool_ready)
+        kcp_pool_free(&p->pool);
     kcp_conf_free(&p->conf);
     free(p);
 }
@@ -163,6 +165,11 @@ int OSSL_provider_init(const OSSL_CORE_HANDLE *handle, const OSSL_DISPATCH *in,
     }
     if (pthread_mutex_init(&p->soft.lock, NULL) != 0) {
         free(p);
+        return 0;
+    }
+    p->pool_ready = kcp_pool_init(&p->pool);
+    if (!p->pool_ready) {
+        prov_teardown(p);
         return 0;
     }
     if (!kcp_conf_load(p, handle, get_params) || !kcp_algs_build(p)) {

