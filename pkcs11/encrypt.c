@@ -473,49 +473,39 @@ static CK_RV final(CK_SESSION_HANDLE hs, p11_dir dir, CK_BYTE_PTR out, CK_ULONG_
     return end(op, do_final(op, out), 1);
 }
 
-#define LOCKED(call)                    \
-    do {                                \
-        CK_RV rv_ = p11_enter();        \
-        if (rv_ != CKR_OK)              \
-            return rv_;                 \
-        rv_ = (call);                   \
-        p11_leave();                    \
-        return rv_;                     \
-    } while (0)
-
 CK_RV C_EncryptInit(CK_SESSION_HANDLE hs, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE hk)
 {
-    LOCKED(init(hs, OP_ENCRYPT, m, hk));
+    P11_LOCKED(init(hs, OP_ENCRYPT, m, hk));
 }
 CK_RV C_Encrypt(CK_SESSION_HANDLE hs, CK_BYTE_PTR in, CK_ULONG n, CK_BYTE_PTR out,
                 CK_ULONG_PTR outn)
 {
-    LOCKED(one_shot(hs, OP_ENCRYPT, in, n, out, outn));
+    P11_LOCKED(one_shot(hs, OP_ENCRYPT, in, n, out, outn));
 }
 CK_RV C_EncryptUpdate(CK_SESSION_HANDLE hs, CK_BYTE_PTR in, CK_ULONG n, CK_BYTE_PTR out,
                       CK_ULONG_PTR outn)
 {
-    LOCKED(update(hs, OP_ENCRYPT, in, n, out, outn));
+    P11_LOCKED(update(hs, OP_ENCRYPT, in, n, out, outn));
 }
 CK_RV C_EncryptFinal(CK_SESSION_HANDLE hs, CK_BYTE_PTR out, CK_ULONG_PTR outn)
 {
-    LOCKED(final(hs, OP_ENCRYPT, out, outn));
+    P11_LOCKED(final(hs, OP_ENCRYPT, out, outn));
 }
 CK_RV C_DecryptInit(CK_SESSION_HANDLE hs, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE hk)
 {
-    LOCKED(init(hs, OP_DECRYPT, m, hk));
+    P11_LOCKED(init(hs, OP_DECRYPT, m, hk));
 }
 CK_RV C_Decrypt(CK_SESSION_HANDLE hs, CK_BYTE_PTR in, CK_ULONG n, CK_BYTE_PTR out,
                 CK_ULONG_PTR outn)
 {
-    LOCKED(one_shot(hs, OP_DECRYPT, in, n, out, outn));
+    P11_LOCKED(one_shot(hs, OP_DECRYPT, in, n, out, outn));
 }
 CK_RV C_DecryptUpdate(CK_SESSION_HANDLE hs, CK_BYTE_PTR in, CK_ULONG n, CK_BYTE_PTR out,
                       CK_ULONG_PTR outn)
 {
-    LOCKED(update(hs, OP_DECRYPT, in, n, out, outn));
+    P11_LOCKED(update(hs, OP_DECRYPT, in, n, out, outn));
 }
 CK_RV C_DecryptFinal(CK_SESSION_HANDLE hs, CK_BYTE_PTR out, CK_ULONG_PTR outn)
 {
-    LOCKED(final(hs, OP_DECRYPT, out, outn));
+    P11_LOCKED(final(hs, OP_DECRYPT, out, outn));
 }

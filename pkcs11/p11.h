@@ -133,6 +133,16 @@ void p11_lock_fini(void);
 CK_RV p11_enter(void);           /* CKR_CRYPTOKI_NOT_INITIALIZED, also in a forked child */
 void p11_leave(void);
 int p11_forked(void);
+/* The body of an entry point that is one internal call under the lock. */
+#define P11_LOCKED(call)                \
+    do {                                \
+        CK_RV rv_ = p11_enter();        \
+        if (rv_ != CKR_OK)              \
+            return rv_;                 \
+        rv_ = (call);                   \
+        p11_leave();                    \
+        return rv_;                     \
+    } while (0)
 
 /* session.c */
 CK_RV p11_session_get(CK_SESSION_HANDLE h, p11_session **out);

@@ -163,45 +163,35 @@ static CK_RV verify_final(CK_SESSION_HANDLE hs, CK_BYTE_PTR sig, CK_ULONG sl)
     return rv != CKR_OK ? rv : verify_done(op, NULL, 0, 0, sig, sl);
 }
 
-#define LOCKED(call)                    \
-    do {                                \
-        CK_RV rv_ = p11_enter();        \
-        if (rv_ != CKR_OK)              \
-            return rv_;                 \
-        rv_ = (call);                   \
-        p11_leave();                    \
-        return rv_;                     \
-    } while (0)
-
 CK_RV C_SignInit(CK_SESSION_HANDLE hs, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE hk)
 {
-    LOCKED(init(hs, 1, m, hk));
+    P11_LOCKED(init(hs, 1, m, hk));
 }
 CK_RV C_Sign(CK_SESSION_HANDLE hs, CK_BYTE_PTR in, CK_ULONG n, CK_BYTE_PTR sig, CK_ULONG_PTR sl)
 {
-    LOCKED(sign_one(hs, in, n, sig, sl));
+    P11_LOCKED(sign_one(hs, in, n, sig, sl));
 }
 CK_RV C_SignUpdate(CK_SESSION_HANDLE hs, CK_BYTE_PTR in, CK_ULONG n)
 {
-    LOCKED(upd(hs, 1, in, n));
+    P11_LOCKED(upd(hs, 1, in, n));
 }
 CK_RV C_SignFinal(CK_SESSION_HANDLE hs, CK_BYTE_PTR sig, CK_ULONG_PTR sl)
 {
-    LOCKED(sign_final(hs, sig, sl));
+    P11_LOCKED(sign_final(hs, sig, sl));
 }
 CK_RV C_VerifyInit(CK_SESSION_HANDLE hs, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE hk)
 {
-    LOCKED(init(hs, 0, m, hk));
+    P11_LOCKED(init(hs, 0, m, hk));
 }
 CK_RV C_Verify(CK_SESSION_HANDLE hs, CK_BYTE_PTR in, CK_ULONG n, CK_BYTE_PTR sig, CK_ULONG sl)
 {
-    LOCKED(verify_one(hs, in, n, sig, sl));
+    P11_LOCKED(verify_one(hs, in, n, sig, sl));
 }
 CK_RV C_VerifyUpdate(CK_SESSION_HANDLE hs, CK_BYTE_PTR in, CK_ULONG n)
 {
-    LOCKED(upd(hs, 0, in, n));
+    P11_LOCKED(upd(hs, 0, in, n));
 }
 CK_RV C_VerifyFinal(CK_SESSION_HANDLE hs, CK_BYTE_PTR sig, CK_ULONG sl)
 {
-    LOCKED(verify_final(hs, sig, sl));
+    P11_LOCKED(verify_final(hs, sig, sl));
 }
