@@ -54,4 +54,10 @@ void cavp_sha(vec_ctx *v);       /* SHA-1, SHA-2, SHA-3 messages */
 void cavp_monte(vec_ctx *v);     /* SHA Monte Carlo */
 void cavp_chacha(vec_ctx *v);    /* ChaCha20-Poly1305 */
 
+/* The FAMILY arguments (args[0..n)): 0 if each is a family or "all"; else
+ * prints usage and the families, 2. */
+int cavp_args_check(const char *usage, int n, char **args);
+/* Runs the families args name, or all of them if n is 0. */
+void cavp_run(vec_ctx *v, int n, char **args);
+
 #endif

@@ -1,28 +1,23 @@
 #include "vec.h"
+#include "vec_backend.h"
 #include "vec_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-void vec_init(vec_ctx *v, kct_tally *t)
+void vec_init(vec_ctx *v, kct_tally *t, const vec_backend *be, void *be_state)
 {
     memset(v, 0, sizeof(*v));
     v->tally = t;
+    v->be = be;
+    v->be_state = be_state;
 }
 
 static void slot_clear(vec_slot *s)
 {
-    if (s->ctx) {
-        switch (kc_alg(s->alg)->kind) {
-        case KC_KIND_SKCIPHER: kc_cipher_free(s->ctx); break;
-        case KC_KIND_AEAD: kc_aead_free(s->ctx); break;
-        case KC_KIND_HASH:
-        case KC_KIND_MAC: kc_hash_free(s->ctx); break;
-        case KC_KIND_KEYWRAP: kc_keywrap_free(s->ctx); break;
-        case KC_KIND_RNG: break;
-        }
-    }
+    if (s->ctx && s->drop)
+        s->drop(s->ctx);
     kct_bytes_free(&s->key);
     memset(s, 0, sizeof(*s));
 }
@@ -34,6 +29,10 @@ void vec_release(vec_ctx *v)
     slot_clear(&v->hash);
     slot_clear(&v->wrap);
     slot_clear(&v->unwrap);
+    /* the backend's contexts may need it open to be freed (token objects) */
+    if (v->be && v->be->close)
+        v->be->close(v);
+    v->be = NULL;
 }
 
 void *vec_slot_find(vec_slot *s, kc_alg_id alg, size_t param, const kct_bytes *key)
@@ -45,7 +44,8 @@ void *vec_slot_find(vec_slot *s, kc_alg_id alg, size_t param, const kct_bytes *k
     return NULL;
 }
 
-void vec_slot_keep(vec_slot *s, kc_alg_id alg, size_t param, const kct_bytes *key, void *ctx)
+void vec_slot_keep(vec_slot *s, kc_alg_id alg, size_t param, const kct_bytes *key, void *ctx,
+                   void (*drop)(void *ctx))
 {
     /* the key is compared by the next vec_slot_find */
     if (key && kct_bytes_copy(key->p, key->n, &s->key)) {
@@ -56,6 +56,7 @@ void vec_slot_keep(vec_slot *s, kc_alg_id alg, size_t param, const kct_bytes *ke
     s->param = param;
     s->has_key = key != NULL;
     s->ctx = ctx;
+    s->drop = drop;
 }
 
 int vec_accepted(const vec_outcome *o)
@@ -70,16 +71,11 @@ const char *vec_name(kc_alg_id alg)
 
 int vec_ready(vec_ctx *v, kc_alg_id alg)
 {
-    const kc_probe_result *p = kc_probe();
-    if (!p->afalg) {
-        kct_skip(v->tally, vec_name(alg), 1, "no AF_ALG in this kernel");
-        return 0;
-    }
-    if (!kc_available(alg)) {
-        kct_skip(v->tally, vec_name(alg), 1, "kernel lacks %s", kc_alg(alg)->kernel_name);
-        return 0;
-    }
-    return 1;
+    char buf[160];
+    const char *why = v->be->missing(v, alg, buf, sizeof(buf));
+    if (why)
+        kct_skip(v->tally, vec_name(alg), 1, "%s", why);
+    return why == NULL;
 }
 
 int vec_rejected(kc_status s)
@@ -108,8 +104,11 @@ static int standard_key_size(kc_alg_id alg, size_t n)
     return n == 16 || n == 24 || n == 32;       /* every other fixed-size key is AES */
 }
 
-const char *vec_key_not_offered(kc_alg_id alg, size_t key_len, char *buf, size_t n)
+const char *vec_key_not_offered(vec_ctx *v, kc_alg_id alg, size_t key_len, char *buf, size_t n)
 {
+    const char *limit = v->be->key_limit ? v->be->key_limit(alg, key_len, buf, n) : NULL;
+    if (limit)
+        return limit;
     if (kc_alg_key_size_ok(kc_alg(alg), key_len) || !standard_key_size(alg, key_len))
         return NULL;
     snprintf(buf, n, "kcrypt offers no %zu-byte %s key", key_len, vec_name(alg));

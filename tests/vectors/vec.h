@@ -1,13 +1,16 @@
-/* The checks both vector programs share: each file format is parsed by its
+/* The checks every vector program shares: each file format is parsed by its
  * driver into one of these cases, and judged here in one way, so a
- * Wycheproof and a CAVP vector for the same primitive mean the same thing.
+ * Wycheproof and a CAVP vector for the same primitive mean the same thing,
+ * and so do kcrypt's common/ and the PKCS#11 token, the two backends the
+ * cases run on (vec_backend.h).
  *
  * Outcomes:
  *   valid      the exact expected output in every direction the vector has;
- *   invalid    kcrypt must reject it (an error status, not a wrong answer);
+ *   invalid    the backend must reject it (an error status, not a wrong answer);
  *   acceptable either outcome, if it is consistent in both directions.
- * A case the kernel cannot run by design, or an algorithm this kernel lacks,
- * is "not run" with the reason: never counted as passed. */
+ * A case the backend cannot run by design (a kernel limit, a key size the
+ * token refuses), or an algorithm it lacks, is "not run" with the reason:
+ * never counted as passed. */
 #ifndef VEC_H
 #define VEC_H
 
@@ -19,6 +22,8 @@
 
 typedef enum { VEC_VALID, VEC_INVALID, VEC_ACCEPTABLE } vec_expect;
 
+typedef struct vec_backend vec_backend;
+
 /* Contexts are kept from one case to the next while the key is the same:
  * vector files often share a key across records, and reusing a context
  * after a rejected request is part of what is tested. */
@@ -27,23 +32,29 @@ typedef struct {
     size_t param;        /* tag length, or wrap direction */
     kct_bytes key;
     int has_key;         /* plain digests have none */
-    void *ctx;           /* kc_cipher, kc_aead, kc_hash or kc_keywrap */
+    void *ctx;           /* the backend's: a kc_* context, a token key object */
+    void (*drop)(void *ctx);
 } vec_slot;
 
 typedef struct {
     kct_tally *tally;
+    const vec_backend *be;
+    void *be_state;      /* the backend's own, e.g. the token's session */
     vec_slot cipher, aead, hash, wrap, unwrap;
 } vec_ctx;
 
-void vec_init(vec_ctx *v, kct_tally *t);
+void vec_init(vec_ctx *v, kct_tally *t, const vec_backend *be, void *be_state);
+/* Frees every cached context, then closes the backend. */
 void vec_release(vec_ctx *v);
 
 /* Tally row of an algorithm: kcrypt's own name for it. */
 const char *vec_name(kc_alg_id alg);
-/* 1 if alg can run here; else counts the case as not run and returns 0. */
+/* 1 if alg can run on the backend; else counts the case as not run and
+ * returns 0. */
 int vec_ready(vec_ctx *v, kc_alg_id alg);
 /* The statuses that mean "refused this input": anything else (no memory,
- * an unexpected kernel error) is a failure even where a refusal is wanted. */
+ * an unexpected kernel error, a wrong PKCS#11 return code) is a failure
+ * even where a refusal is wanted. */
 int vec_rejected(kc_status s);
 /* After a refused request: 1 if out[0..n) is neither untouched (still all
  * fill) nor wiped to zero, or the fill byte at out[n] was overwritten. The
@@ -51,22 +62,21 @@ int vec_rejected(kc_status s);
  * way no unauthenticated data may be left. */
 int vec_leaked(const unsigned char *out, size_t n, unsigned char fill);
 
-/* --- block cipher modes: known-answer in both directions --- */
+/* --- block cipher modes --- */
 typedef struct {
     kc_alg_id alg;
     const char *where;   /* "file tcId 12", for messages */
+    /* valid: a known answer in both directions; invalid: decrypting ct must
+     * be refused (pt unused); there are no acceptable cipher cases */
+    vec_expect expect;
+    int pad;             /* PKCS#7 padding (CBC only): pt is the unpadded message */
     kct_bytes key, iv, pt, ct;
 } vec_cipher_case;
 
 void vec_cipher_run(vec_ctx *v, const vec_cipher_case *c);
-/* One whole message through the cached context (for drivers that add
- * their own layer, e.g. PKCS#5 padding). */
-kc_status vec_cipher_once(vec_ctx *v, kc_alg_id alg, const kct_bytes *key, int encrypt,
-                          const kct_bytes *iv, const unsigned char *in, size_t len,
-                          unsigned char *out, kc_error *err);
-/* Why kcrypt refusing this key is not a failure (a size the standard has
- * but kcrypt does not offer), or NULL. buf holds the text. */
-const char *vec_key_not_offered(kc_alg_id alg, size_t key_len, char *buf, size_t n);
+/* Why the backend refusing this key is not a failure (a size the standard
+ * has but kcrypt does not offer), or NULL. buf holds the text. */
+const char *vec_key_not_offered(vec_ctx *v, kc_alg_id alg, size_t key_len, char *buf, size_t n);
 
 /* --- AEAD --- */
 typedef struct {
@@ -91,8 +101,12 @@ typedef struct {
 } vec_mac_case;
 
 void vec_mac_run(vec_ctx *v, const vec_mac_case *c);
-/* The cached context for alg/key (key NULL for digests), or NULL with err. */
-kc_hash *vec_hash_get(vec_ctx *v, kc_alg_id alg, const kct_bytes *key, kc_error *err);
+/* For drivers that chain digests themselves (Monte Carlo): the backend's
+ * cached context for alg/key (key NULL for digests), or NULL with err; and
+ * n bytes of the digest or MAC of in through it. */
+void *vec_mac_get(vec_ctx *v, kc_alg_id alg, const kct_bytes *key, kc_error *err);
+kc_status vec_mac_compute(vec_ctx *v, void *h, const unsigned char *in, size_t len,
+                          unsigned char *out, size_t n, kc_error *err);
 
 /* --- key wrap --- */
 enum { VEC_WRAP = 1, VEC_UNWRAP = 2 };

@@ -1,4 +1,5 @@
 #include "vec.h"
+#include "vec_backend.h"
 #include "vec_internal.h"
 
 #include <stdio.h>
@@ -11,13 +12,13 @@
  * CCM standard's own limits); rfc7539 12-byte nonces and 16-byte tags.
  *
  * This list is the test's, not kcrypt's, so it cannot hide a kcrypt bug: a
- * valid case inside these limits that kcrypt refuses is a failure, and only
- * a valid case outside them is "not run". An invalid case is run whatever
- * the limits: kcrypt must refuse it, at kc_aead_new (tag size) or at the
- * request (nonce size). Counting a valid case the kernel cannot run as
- * passed would claim a test that never happened; counting it as failed
- * would report a kernel design limit as a kcrypt bug. */
-static const char *kernel_limit(kc_alg_id alg, size_t nonce, size_t tag, char *buf, size_t n)
+ * valid case inside these limits that a backend refuses is a failure, and
+ * only a valid case outside them is "not run". An invalid case is run
+ * whatever the limits: the backend must refuse it, when its context is made
+ * (kcrypt's tag size) or at the request. Counting a valid case the kernel
+ * cannot run as passed would claim a test that never happened; counting it
+ * as failed would report a kernel design limit as a kcrypt bug. */
+const char *vec_aead_limit(kc_alg_id alg, size_t nonce, size_t tag, char *buf, size_t n)
 {
     const char *kname = kc_alg(alg)->kernel_name;
     int nonce_ok = 0, tag_ok = 0;
@@ -44,7 +45,7 @@ static const char *kernel_limit(kc_alg_id alg, size_t nonce, size_t tag, char *b
     return nonce_ok && tag_ok ? NULL : buf;
 }
 
-static void encrypt_dir(kc_aead *a, const vec_aead_case *c, vec_outcome *o)
+static void encrypt_dir(vec_ctx *v, void *a, const vec_aead_case *c, vec_outcome *o)
 {
     const kct_bytes *m = c->msg;
     unsigned char *ct = malloc(m->n + 1), *tag = malloc(c->tag.n + 1);
@@ -54,8 +55,7 @@ static void encrypt_dir(kc_aead *a, const vec_aead_case *c, vec_outcome *o)
     if (!ct || !tag) {
         o->st = KC_ERR_NOMEM;
         snprintf(o->detail, sizeof(o->detail), "encrypt: out of memory");
-    } else if ((o->st = kc_aead_encrypt(a, c->nonce.p, c->nonce.n, c->aad.p, c->aad.n, m->p, m->n,
-                                        ct, tag, &err)) != KC_OK) {
+    } else if ((o->st = v->be->aead_encrypt(v, a, c, ct, tag, &err)) != KC_OK) {
         snprintf(o->detail, sizeof(o->detail), "encrypt: %s: %s", kc_status_name(o->st), err.msg);
     } else if (!kct_bytes_eq(&c->ct, ct, m->n)) {
         snprintf(o->detail, sizeof(o->detail), "encrypt gave ciphertext %s, expected %s",
@@ -70,7 +70,7 @@ static void encrypt_dir(kc_aead *a, const vec_aead_case *c, vec_outcome *o)
     free(tag);
 }
 
-static void decrypt_dir(kc_aead *a, const vec_aead_case *c, vec_outcome *o)
+static void decrypt_dir(vec_ctx *v, void *a, const vec_aead_case *c, vec_outcome *o)
 {
     unsigned char *pt = malloc(c->ct.n + 1);
     char got[KCT_HEX_STR_MAX], want[KCT_HEX_STR_MAX];
@@ -83,8 +83,7 @@ static void decrypt_dir(kc_aead *a, const vec_aead_case *c, vec_outcome *o)
     }
     /* a refused message must not leave unauthenticated plaintext behind */
     memset(pt, 0xa5, c->ct.n + 1);
-    o->st = kc_aead_decrypt(a, c->nonce.p, c->nonce.n, c->aad.p, c->aad.n, c->ct.p, c->ct.n,
-                            c->tag.p, pt, &err);
+    o->st = v->be->aead_decrypt(v, a, c, pt, &err);
     if (o->st == KC_ERR_AUTH && vec_leaked(pt, c->ct.n, 0xa5)) {
         o->leaked = 1;
         snprintf(o->detail, sizeof(o->detail), "decrypt refused the tag but left %s in out",
@@ -98,18 +97,6 @@ static void decrypt_dir(kc_aead *a, const vec_aead_case *c, vec_outcome *o)
         o->match = 1;
     }
     free(pt);
-}
-
-static kc_aead *aead_get(vec_ctx *v, const vec_aead_case *c, kc_error *err)
-{
-    kc_aead *a = vec_slot_find(&v->aead, c->alg, c->tag.n, &c->key);
-    if (!a) {
-        kc_key k = KC_KEY_RAW(c->key.p, c->key.n);
-        if (kc_aead_new(&a, c->alg, NULL, &k, c->tag.n, err) != KC_OK)
-            return NULL;
-        vec_slot_keep(&v->aead, c->alg, c->tag.n, &c->key, a);
-    }
-    return a;
 }
 
 /* Verdict on the outcomes; NULL for a pass, else the first problem. */
@@ -150,7 +137,7 @@ void vec_aead_run(vec_ctx *v, const vec_aead_case *c)
     char limit_buf[96], why[96];
     if (!vec_ready(v, c->alg))
         return;
-    const char *limit = kernel_limit(c->alg, c->nonce.n, c->tag.n, limit_buf, sizeof(limit_buf));
+    const char *limit = vec_aead_limit(c->alg, c->nonce.n, c->tag.n, limit_buf, sizeof(limit_buf));
     if (limit && c->expect != VEC_INVALID) {
         kct_skip(v->tally, row, 1, "%s", limit);
         return;
@@ -161,22 +148,22 @@ void vec_aead_run(vec_ctx *v, const vec_aead_case *c)
         return;
     }
     kc_error err = { 0 };
-    kc_aead *a = aead_get(v, c, &err);
+    void *a = v->be->aead_open(v, c, &err);
     if (!a) {
         if (vec_rejected(err.status) && c->expect != VEC_VALID)
             kct_pass(v->tally, row);
         else if (vec_rejected(err.status) &&
-                 vec_key_not_offered(c->alg, c->key.n, why, sizeof(why)))
+                 vec_key_not_offered(v, c->alg, c->key.n, why, sizeof(why)))
             kct_skip(v->tally, row, 1, "%s", why);
         else
-            kct_fail(v->tally, row, "%s: kc_aead_new (%zu-byte tag): %s: %s", c->where, c->tag.n,
-                     kc_status_name(err.status), err.msg);
+            kct_fail(v->tally, row, "%s: context for a %zu-byte tag: %s: %s", c->where,
+                     c->tag.n, kc_status_name(err.status), err.msg);
         return;
     }
     vec_outcome enc = { 0 }, dec = { 0 };
     if (c->msg)
-        encrypt_dir(a, c, &enc);
-    decrypt_dir(a, c, &dec);
+        encrypt_dir(v, a, c, &enc);
+    decrypt_dir(v, a, c, &dec);
     const char *problem = judge(c, &enc, &dec);
     if (problem)
         kct_fail(v->tally, row, "%s: %s", c->where, problem);

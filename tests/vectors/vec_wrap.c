@@ -1,4 +1,5 @@
 #include "vec.h"
+#include "vec_backend.h"
 #include "vec_internal.h"
 
 #include <stdio.h>
@@ -10,19 +11,6 @@
 static int wrappable(kc_alg_id alg, size_t n)
 {
     return alg == KC_AES_KW ? n >= 16 && n % 8 == 0 : n >= 1;
-}
-
-static kc_keywrap *wrap_get(vec_ctx *v, const vec_wrap_case *c, int wrap, kc_error *err)
-{
-    vec_slot *s = wrap ? &v->wrap : &v->unwrap;
-    kc_keywrap *w = vec_slot_find(s, c->alg, (size_t)wrap, &c->kek);
-    if (!w) {
-        kc_key k = KC_KEY_RAW(c->kek.p, c->kek.n);
-        if (kc_keywrap_new(&w, c->alg, NULL, &k, wrap, err) != KC_OK)
-            return NULL;
-        vec_slot_keep(s, c->alg, (size_t)wrap, &c->kek, w);
-    }
-    return w;
 }
 
 static void direction(vec_ctx *v, const vec_wrap_case *c, int wrap, vec_outcome *o)
@@ -41,21 +29,15 @@ static void direction(vec_ctx *v, const vec_wrap_case *c, int wrap, vec_outcome 
     }
     /* a failed integrity check must not hand out what it unwrapped */
     memset(out, 0xa5, cap + 1);
-    kc_keywrap *w = wrap_get(v, c, wrap, &err);
-    if (!w)
-        o->st = err.status;
-    else if (wrap)
-        o->st = kc_keywrap_wrap(w, in->p, in->n, out, &got_len, &err);
-    else
-        o->st = kc_keywrap_unwrap(w, in->p, in->n, out, &got_len, &err);
+    o->st = v->be->wrap(v, c, wrap, out, &got_len, &err);
     if (o->st == KC_ERR_AUTH)
         o->leaked = vec_leaked(out, cap, 0xa5);
     if (o->leaked) {
         snprintf(o->detail, sizeof(o->detail), "%s refused it but left %s in out", what,
                  kct_hex_str(out, cap, got));
     } else if (o->st != KC_OK) {
-        snprintf(o->detail, sizeof(o->detail), "%s%s: %s: %s", w ? "" : "kc_keywrap_new for ",
-                 what, kc_status_name(o->st), err.msg);
+        snprintf(o->detail, sizeof(o->detail), "%s: %s: %s", what, kc_status_name(o->st),
+                 err.msg);
     } else if (!want || got_len > cap || !kct_bytes_eq(want, out, got_len)) {
         snprintf(o->detail, sizeof(o->detail), "%s gave %s, expected %s", what,
                  kct_hex_str(out, got_len > cap ? cap : got_len, got),
@@ -114,7 +96,7 @@ void vec_wrap_run(vec_ctx *v, const vec_wrap_case *c)
     const char *problem = judge(c, &wr, &un);
     /* a KEK size kcrypt does not offer makes every direction refuse */
     if (problem && c->expect == VEC_VALID && vec_rejected(refused->st) &&
-        vec_key_not_offered(c->alg, c->kek.n, why, sizeof(why)))
+        vec_key_not_offered(v, c->alg, c->kek.n, why, sizeof(why)))
         kct_skip(v->tally, vec_name(c->alg), 1, "%s", why);
     else if (problem)
         kct_fail(v->tally, vec_name(c->alg), "%s: %s", c->where, problem);

@@ -35,4 +35,10 @@ void wp_keywrap(vec_ctx *v, const wp_file *f, json_object *group, json_object *t
 void wp_mac(vec_ctx *v, const wp_file *f, json_object *group, json_object *test,
             const char *where, vec_expect expect);
 
+/* The FILE arguments (args[0..n)): 0 if each names a known file or "all";
+ * else prints usage, 2. */
+int wp_args_check(const char *usage, int n, char **args);
+/* Runs the files args name, or every file if n is 0. */
+void wp_run(vec_ctx *v, int n, char **args);
+
 #endif

@@ -1,0 +1,67 @@
+/* CKR and CKM names for failure messages: a report that says
+ * CKR_ENCRYPTED_DATA_LEN_RANGE is read at once, 0x41 is looked up. */
+#include "vec_p11.h"
+
+#define NAME(x) { x, #x }
+
+static const struct {
+    CK_RV rv;
+    const char *name;
+} rvs[] = {
+    NAME(CKR_OK), NAME(CKR_HOST_MEMORY), NAME(CKR_GENERAL_ERROR), NAME(CKR_FUNCTION_FAILED),
+    NAME(CKR_ARGUMENTS_BAD), NAME(CKR_ATTRIBUTE_READ_ONLY), NAME(CKR_ATTRIBUTE_TYPE_INVALID),
+    NAME(CKR_ATTRIBUTE_VALUE_INVALID), NAME(CKR_DATA_INVALID), NAME(CKR_DATA_LEN_RANGE),
+    NAME(CKR_DEVICE_ERROR), NAME(CKR_DEVICE_MEMORY), NAME(CKR_ENCRYPTED_DATA_INVALID),
+    NAME(CKR_ENCRYPTED_DATA_LEN_RANGE), NAME(CKR_FUNCTION_NOT_SUPPORTED),
+    NAME(CKR_KEY_HANDLE_INVALID), NAME(CKR_KEY_SIZE_RANGE), NAME(CKR_KEY_TYPE_INCONSISTENT),
+    NAME(CKR_KEY_NOT_WRAPPABLE), NAME(CKR_KEY_UNEXTRACTABLE),
+    NAME(CKR_KEY_FUNCTION_NOT_PERMITTED), NAME(CKR_MECHANISM_INVALID),
+    NAME(CKR_MECHANISM_PARAM_INVALID), NAME(CKR_OBJECT_HANDLE_INVALID),
+    NAME(CKR_OPERATION_ACTIVE), NAME(CKR_OPERATION_NOT_INITIALIZED), NAME(CKR_PIN_INCORRECT),
+    NAME(CKR_SESSION_HANDLE_INVALID), NAME(CKR_SIGNATURE_INVALID),
+    NAME(CKR_SIGNATURE_LEN_RANGE), NAME(CKR_TEMPLATE_INCOMPLETE),
+    NAME(CKR_TEMPLATE_INCONSISTENT), NAME(CKR_UNWRAPPING_KEY_SIZE_RANGE),
+    NAME(CKR_USER_NOT_LOGGED_IN), NAME(CKR_WRAPPED_KEY_INVALID),
+    NAME(CKR_WRAPPED_KEY_LEN_RANGE), NAME(CKR_WRAPPING_KEY_SIZE_RANGE),
+    NAME(CKR_BUFFER_TOO_SMALL), NAME(CKR_CRYPTOKI_NOT_INITIALIZED),
+};
+
+/* Numbers from PKCS#11 3.0: p11-kit's 2.40 header lacks the SHA-3 and XTS ones. */
+static const struct {
+    CK_MECHANISM_TYPE m;
+    const char *name;
+} mechs[] = {
+    { 0x1081, "CKM_AES_ECB" }, { 0x1082, "CKM_AES_CBC" }, { 0x1085, "CKM_AES_CBC_PAD" },
+    { 0x1086, "CKM_AES_CTR" }, { 0x1071, "CKM_AES_XTS" }, { 0x1089, "CKM_AES_CTS" },
+    { 0x1087, "CKM_AES_GCM" }, { 0x1088, "CKM_AES_CCM" }, { 0x4021, "CKM_CHACHA20_POLY1305" },
+    { 0x220, "CKM_SHA_1" }, { 0x255, "CKM_SHA224" }, { 0x250, "CKM_SHA256" },
+    { 0x260, "CKM_SHA384" }, { 0x270, "CKM_SHA512" }, { 0x2b5, "CKM_SHA3_224" },
+    { 0x2b0, "CKM_SHA3_256" }, { 0x2c0, "CKM_SHA3_384" }, { 0x2d0, "CKM_SHA3_512" },
+    { 0x221, "CKM_SHA_1_HMAC" }, { 0x222, "CKM_SHA_1_HMAC_GENERAL" },
+    { 0x256, "CKM_SHA224_HMAC" }, { 0x257, "CKM_SHA224_HMAC_GENERAL" },
+    { 0x251, "CKM_SHA256_HMAC" }, { 0x252, "CKM_SHA256_HMAC_GENERAL" },
+    { 0x261, "CKM_SHA384_HMAC" }, { 0x262, "CKM_SHA384_HMAC_GENERAL" },
+    { 0x271, "CKM_SHA512_HMAC" }, { 0x272, "CKM_SHA512_HMAC_GENERAL" },
+    { 0x2b6, "CKM_SHA3_224_HMAC" }, { 0x2b7, "CKM_SHA3_224_HMAC_GENERAL" },
+    { 0x2b1, "CKM_SHA3_256_HMAC" }, { 0x2b2, "CKM_SHA3_256_HMAC_GENERAL" },
+    { 0x2c1, "CKM_SHA3_384_HMAC" }, { 0x2c2, "CKM_SHA3_384_HMAC_GENERAL" },
+    { 0x2d1, "CKM_SHA3_512_HMAC" }, { 0x2d2, "CKM_SHA3_512_HMAC_GENERAL" },
+    { 0x108a, "CKM_AES_CMAC" }, { 0x108b, "CKM_AES_CMAC_GENERAL" },
+    { 0x2109, "CKM_AES_KEY_WRAP" }, { 0x210b, "CKM_AES_KEY_WRAP_KWP" },
+};
+
+const char *vec_p11_rv_name(CK_RV rv)
+{
+    for (size_t i = 0; i < sizeof(rvs) / sizeof(rvs[0]); i++)
+        if (rvs[i].rv == rv)
+            return rvs[i].name;
+    return "?";
+}
+
+const char *vec_p11_mech_name(CK_MECHANISM_TYPE m)
+{
+    for (size_t i = 0; i < sizeof(mechs) / sizeof(mechs[0]); i++)
+        if (mechs[i].m == m)
+            return mechs[i].name;
+    return "?";
+}
