@@ -4,27 +4,16 @@
 #include "expect.h"
 #include "kc/kc.h"
 
-#include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "kct_proc.h"
+
 static kct_tally *t;
 static unsigned char key[32], buf[4096], out[4096];
-
-static int open_fds(void)
-{
-    DIR *d = opendir("/proc/self/fd");
-    int n = 0;
-    if (!d)
-        return -1;
-    while (readdir(d))
-        n++;
-    closedir(d);
-    return n;
-}
 
 #define THREADS 4
 #define THREAD_OPS 150
@@ -84,7 +73,7 @@ static void threads(void)
 
 static void expect_fds(const char *what, int before, int delta)
 {
-    int now = open_fds();
+    int now = kct_open_fds();
     if (now == before + delta)
         kct_pass(t, "fds");
     else
@@ -99,7 +88,7 @@ static void fds(void)
     kc_hash *h = NULL, *m = NULL, *clone = NULL;
     kc_keywrap *w = NULL;
     kc_rng *r = NULL;
-    int base = open_fds();
+    int base = kct_open_fds();
     kc_cipher_new(&c, KC_AES_CBC, NULL, &k16, NULL);
     expect_fds("one cipher context", base, 1);
     kc_aead_new(&a, KC_CHACHA20_POLY1305, NULL, &k32, 16, NULL);

@@ -9,7 +9,6 @@
  * provider's counters and fd use.
  *
  * usage: test_evp MODULE_DIR [SEED] [ROUNDS] */
-#include <dirent.h>
 #include <inttypes.h>
 #include <openssl/core_names.h>
 #include <openssl/err.h>
@@ -23,6 +22,8 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "kct_proc.h"
 
 static OSSL_LIB_CTX *lib;
 static OSSL_PROVIDER *kprov;
@@ -97,18 +98,6 @@ static uint64_t counter(const char *name)
     if (!OSSL_PROVIDER_get_params(kprov, p))
         return UINT64_MAX;
     return v;
-}
-
-static int count_fds(void)
-{
-    int n = 0;
-    DIR *d = opendir("/proc/self/fd");
-    if (!d)
-        return -1;
-    while (readdir(d))
-        n++;
-    closedir(d);
-    return n;
 }
 
 /* ---------------------------------------------------------------- digests */
@@ -672,7 +661,7 @@ static void test_fds(void)
     unsigned char key[16] = { 1 }, iv[16] = { 2 }, buf[64] = { 3 }, out[64 + 16], dg[32];
     int n;
     unsigned int dl;
-    int base = count_fds();
+    int base = kct_open_fds();
     for (int i = 0; i < N; i++) {
         m[i] = EVP_MD_CTX_new();
         EVP_DigestInit_ex2(m[i], md, NULL);
@@ -687,7 +676,7 @@ static void test_fds(void)
         EVP_EncryptUpdate(b[i], out, &n, buf, sizeof(buf));
         EVP_EncryptFinal_ex(b[i], out, &n);
     }
-    int used = count_fds() - base;
+    int used = kct_open_fds() - base;
     result(used <= 3 * N, "fds: %d for %d idle digest/GCM/CBC contexts (at most one each)", used,
            3 * N);
     for (int i = 0; i < N; i++) {
@@ -696,8 +685,8 @@ static void test_fds(void)
         EVP_CIPHER_CTX_free(b[i]);
     }
     /* the provider keeps up to 4 idle SHA-256 sockets for the next context */
-    result(count_fds() - base <= 4, "fds: %d left after free (at most 4 idle digest sockets)",
-           count_fds() - base);
+    result(kct_open_fds() - base <= 4, "fds: %d left after free (at most 4 idle digest sockets)",
+           kct_open_fds() - base);
     EVP_MD_free(md);
     EVP_CIPHER_free(gcm);
     EVP_CIPHER_free(cbc);
