@@ -10,9 +10,6 @@
  *   - when a kernel transform for one algorithm is keyed from it for the
  *     first time (the transform is then cached on the object, so later
  *     operations with that algorithm need no bytes);
- *   - for every C_WrapKey/C_UnwrapKey with it as wrapping key, because
- *     common/'s key wrap takes key bytes, not a transform (kc_keywrap has
- *     no from_tfm);
  *   - when the key itself is wrapped, or read by C_GetAttributeValue
  *     (only if extractable and not sensitive), or C_DigestKey'd;
  *   - while computing CKA_CHECK_VALUE;

@@ -1,8 +1,10 @@
 /* C_WrapKey / C_UnwrapKey with AES-KW (RFC 3394, CKM_AES_KEY_WRAP) and
  * AES-KWP (RFC 5649, CKM_AES_KEY_WRAP_KWP). CKM_AES_KEY_WRAP_PAD is not
  * offered: PKCS#11 defines it as KW over PKCS#7-padded data, not RFC 5649.
- * common/'s key wrap is keyed with bytes (no kc_keywrap_from_tfm), so the
- * wrapping key is unsealed for each call and wiped right after. */
+ * The wrapping key's context comes from the kernel transform cached on its
+ * object (kc_keywrap_from_tfm), so its bytes are unsealed only the first
+ * time that transform is keyed, as for ciphers: ecb(aes) for KW wrap and
+ * KWP, shared with CKM_AES_ECB; kw(aes) for KW unwrap. */
 #include "p11.h"
 
 #include <stdlib.h>
@@ -22,18 +24,19 @@ static CK_RV check_mech(CK_MECHANISM_PTR m, CK_FLAGS flag, const p11_mech **pm)
 
 static CK_RV kek(p11_object *k, const p11_mech *pm, int wrap, kc_keywrap **w)
 {
-    unsigned char v[32];
-    if (k->value_len > sizeof v)
+    kc_alg_id on = kc_keywrap_tfm_alg(pm->alg, wrap);
+    if (on == KC_ALG_COUNT)   /* p11_key_tfm indexes the object's cache by it */
+        return CKR_MECHANISM_INVALID;
+    kc_tfm *t;
+    CK_RV rv = p11_key_tfm(k, on, &t);
+    if (rv == CKR_KEY_SIZE_RANGE)
         return wrap ? CKR_WRAPPING_KEY_SIZE_RANGE : CKR_UNWRAPPING_KEY_SIZE_RANGE;
-    CK_RV rv = p11_key_get_value(k, v, k->value_len);
     if (rv != CKR_OK)
         return rv;
-    kc_key key = KC_KEY_RAW(v, k->value_len);
     kc_error err;
-    kc_status st = kc_keywrap_new(w, pm->alg, NULL, &key, wrap, &err);
-    kc_wipe(v, sizeof v);
-    if (st == KC_ERR_INVALID_ARG || st == KC_ERR_KEY)
-        return wrap ? CKR_WRAPPING_KEY_SIZE_RANGE : CKR_UNWRAPPING_KEY_SIZE_RANGE;
+    kc_status st = kc_keywrap_from_tfm(w, pm->alg, t, wrap, &err);
+    if (st == KC_ERR_NOMEM)
+        return CKR_HOST_MEMORY;
     return st == KC_OK ? CKR_OK : CKR_DEVICE_ERROR;
 }
 

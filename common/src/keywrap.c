@@ -1,9 +1,9 @@
 /* AES-KW (RFC 3394) and AES-KWP (RFC 5649). See keywrap.h for why only KW
  * unwrap runs in the kernel's kw(aes): the rest steps through ecb(aes), one
- * block per request, with the key held by the kernel throughout. */
-#include "kc/keywrap.h"
+ * block per request, with the key held by the kernel throughout. Contexts
+ * are made in keywrap_ctx.c. */
+#include "keywrap_internal.h"
 #include "afalg.h"
-#include "fork_guard.h"
 #include "tfm_internal.h"
 
 #include <errno.h>
@@ -11,7 +11,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define SEMI 8
 /* 6n sequential round trips for n semiblocks: bound the work per call. */
@@ -19,39 +18,6 @@
 
 static const unsigned char kw_iv[SEMI] = { 0xa6, 0xa6, 0xa6, 0xa6, 0xa6, 0xa6, 0xa6, 0xa6 };
 static const unsigned char kwp_prefix[4] = { 0xa6, 0x59, 0x59, 0xa6 };
-
-struct kc_keywrap {
-    int fd;
-    unsigned gen;
-    const kc_alg_info *alg;
-    int wrap;
-    int in_kernel_kw;   /* fd is kw(aes), else ecb(aes) */
-};
-
-kc_status kc_keywrap_new(kc_keywrap **out, kc_alg_id alg, const char *driver, const kc_key *kek,
-                         int wrap, kc_error *err)
-{
-    const kc_alg_info *a = kc_alg(alg);
-    *out = NULL;
-    if (!a || a->kind != KC_KIND_KEYWRAP)
-        return kc_fail(err, KC_ERR_INVALID_ARG, 0, "algorithm %d is not a key wrap", (int)alg);
-    int in_kernel_kw = alg == KC_AES_KW && !wrap;
-    int fd = kc_open_op(in_kernel_kw ? KC_AES_KW : KC_AES_ECB, driver, kek, 0, err);
-    if (fd < 0)
-        return err ? err->status : KC_ERR_KERNEL;
-    kc_keywrap *w = calloc(1, sizeof(*w));
-    if (!w) {
-        close(fd);
-        return kc_fail(err, KC_ERR_NOMEM, ENOMEM, "%s: out of memory", a->name);
-    }
-    w->fd = fd;
-    w->gen = kc_fork_generation();
-    w->alg = a;
-    w->wrap = wrap;
-    w->in_kernel_kw = in_kernel_kw;
-    *out = w;
-    return KC_OK;
-}
 
 size_t kc_keywrap_max_out(kc_alg_id alg, int wrap, size_t in_len)
 {
@@ -266,12 +232,4 @@ kc_status kc_keywrap_unwrap(kc_keywrap *w, const unsigned char *in, size_t len,
     kc_wipe(a, sizeof(a));
     free(r);
     return s;
-}
-
-void kc_keywrap_free(kc_keywrap *w)
-{
-    if (!w)
-        return;
-    close(w->fd);
-    free(w);
 }
