@@ -7,7 +7,7 @@
 #include "prov.h"
 
 #define KCP_TAG_MAX 16
-#define KCP_IV_MAX 16
+#define KCP_IV_MAX 128   /* GCM nonces, as OpenSSL's own GCM takes */
 #define KCP_TLS_AAD_LEN 13
 
 enum { IV_NONE, IV_SET, IV_USED };

@@ -28,6 +28,9 @@ struct vec_backend {
     kc_status (*cipher)(vec_ctx *v, const vec_cipher_case *c, int encrypt, unsigned char *out,
                         size_t *out_len, kc_error *err);
 
+    /* Optional: NULL if this nonce and tag size can run here, else why not
+     * (written to buf); NULL member: vec_aead_limit, the kernel's limits */
+    const char *(*aead_limit)(kc_alg_id alg, size_t nonce, size_t tag, char *buf, size_t n);
     /* A context for the case's key and tag size (cached), or NULL with err */
     void *(*aead_open)(vec_ctx *v, const vec_aead_case *c, kc_error *err);
     /* *c->msg to ct (msg->n bytes) and tag (c->tag.n bytes) */

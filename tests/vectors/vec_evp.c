@@ -168,6 +168,7 @@ void vec_evp_end(vec_run *r)
 const vec_backend vec_evp_backend = {
     .missing = missing,
     .cipher = vec_evp_cipher,
+    .aead_limit = vec_evp_aead_limit,
     .aead_open = vec_evp_aead_open,
     .aead_encrypt = vec_evp_aead_encrypt,
     .aead_decrypt = vec_evp_aead_decrypt,

@@ -77,6 +77,7 @@ kc_status vec_evp_fail(kc_error *err, const char *call);
 /* The backend's operations (vec_backend.h), by file. */
 kc_status vec_evp_cipher(vec_ctx *v, const vec_cipher_case *c, int encrypt, unsigned char *out,
                          size_t *out_len, kc_error *err);                    /* vec_evp_cipher.c */
+const char *vec_evp_aead_limit(kc_alg_id alg, size_t nonce, size_t tag, char *buf, size_t n);
 void *vec_evp_aead_open(vec_ctx *v, const vec_aead_case *c, kc_error *err);  /* vec_evp_aead.c */
 kc_status vec_evp_aead_encrypt(vec_ctx *v, void *a, const vec_aead_case *c, unsigned char *ct,
                                unsigned char *tag, kc_error *err);

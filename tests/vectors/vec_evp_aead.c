@@ -23,6 +23,16 @@ static const unsigned char *bytes(const kct_bytes *b)
     return b->n ? b->p : none;
 }
 
+/* kcrypt serves a GCM nonce the kernel cannot take (not 96 bits) with
+ * OpenSSL's implementation inside the provider, up to OpenSSL's 128 bytes:
+ * those cases run here, through kcrypt, where the kernel backends skip. */
+const char *vec_evp_aead_limit(kc_alg_id alg, size_t nonce, size_t tag, char *buf, size_t n)
+{
+    if (alg == KC_AES_GCM && nonce >= 1 && nonce <= 128)
+        return vec_aead_limit(alg, 12, tag, buf, n);
+    return vec_aead_limit(alg, nonce, tag, buf, n);
+}
+
 void *vec_evp_aead_open(vec_ctx *v, const vec_aead_case *c, kc_error *err)
 {
     EVP_CIPHER_CTX *x = vec_slot_find(&v->aead, c->alg, 0, &c->key);
