@@ -39,6 +39,53 @@ ref() {
 }
 same() { cmp -s k.out d.out; }
 
+# openssl list: the provider's name, version and status, and exactly the
+# algorithms of common/'s table that this kernel has. The full set is
+# below; "kcrypt info" says how many of its algorithms the kernel has, and
+# only when it has them all must the lists match to the name.
+want_ciphers="AES-128-CBC AES-128-CCM AES-128-CTR AES-128-ECB AES-128-GCM AES-128-WRAP AES-128-WRAP-PAD
+AES-128-XTS AES-192-CBC AES-192-CCM AES-192-CTR AES-192-ECB AES-192-GCM AES-192-WRAP AES-192-WRAP-PAD
+AES-192-XTS AES-256-CBC AES-256-CCM AES-256-CTR AES-256-ECB AES-256-GCM AES-256-WRAP AES-256-WRAP-PAD
+AES-256-XTS CHACHA20-POLY1305"
+want_digests="SHA-1 SHA-224 SHA-256 SHA-384 SHA-512 SHA3-224 SHA3-256 SHA3-384 SHA3-512"
+want_macs="CMAC HMAC"
+want_rands="KCRYPT-DRBG"
+# kcrypt's names in one "openssl list" section, one per line, canonical
+# (the first name that is not an OID or an id-... alias), sorted
+listed() {
+    openssl list "$1" -provider kcrypt 2>/dev/null | grep "@ kcrypt" |
+        sed -e 's/ @ kcrypt//' -e 's/[{}]//g' |
+        awk -F', *' '{ for (i = 1; i <= NF; i++) { n = $i; gsub(/^ +| +$/, "", n)
+                         if (n ~ /^[0-9.]+$/ || n ~ /^id-/) continue
+                         print toupper(n); break } }' | sort
+}
+sorted() { tr ' \n' '\n\n' <<< "$1" | grep . | sort; }
+info=$(timeout 60 "$moddir/../tools/kcrypt" info 2>/dev/null | sed -n 's/^\([0-9]*\) of \([0-9]*\) algorithms available.*/\1 \2/p')
+full=0
+[ -n "$info" ] && [ "${info% *}" = "${info#* }" ] && full=1
+[ -n "$info" ] || fail "kcrypt info (next to the module, $moddir/../tools/kcrypt) did not run"
+provs=$(openssl list -providers 2>&1)
+if grep -q "name: kcrypt" <<< "$provs" && grep -A3 "^  kcrypt" <<< "$provs" | grep -q "version: [0-9]" &&
+   grep -A3 "^  kcrypt" <<< "$provs" | grep -q "status: active"; then
+    pass "list -providers: $(grep -A3 '^  kcrypt' <<< "$provs" | tr -s ' \n' ' ')"
+else
+    fail "list -providers: $provs"
+fi
+for sec in "-cipher-algorithms:$want_ciphers" "-digest-algorithms:$want_digests" \
+           "-mac-algorithms:$want_macs" "-random-generators:$want_rands"; do
+    # files, not <(...): user-mode-linux's /dev has no /dev/fd
+    listed "${sec%%:*}" > got.lst
+    sorted "${sec#*:}" > want.lst
+    got=$(cat got.lst)
+    extra=$(comm -23 got.lst want.lst | tr '\n' ' ') || extra="(comm failed)"
+    missing=$(comm -13 got.lst want.lst | tr '\n' ' ') || missing="(comm failed)"
+    if [ -n "$got" ] && [ -z "$extra" ] && { [ -z "$missing" ] || [ $full = 0 ]; }; then
+        pass "list ${sec%%:*} -provider kcrypt: $(echo "$got" | wc -l) names${missing:+ (kernel lacks: $missing)}"
+    else
+        fail "list ${sec%%:*}: unexpected '$extra', missing '$missing' (kcrypt info: ${info:-?})"
+    fi
+done
+
 for case in "aes-128-cbc 17" "aes-256-cbc -nopad 65536" "aes-192-ecb 100003" "aes-256-ctr 100003"; do
     set -- $case
     c=$1 pad="" n=${!#}

@@ -30,6 +30,10 @@ const char *vec_evp_aead_limit(kc_alg_id alg, size_t nonce, size_t tag, char *bu
 {
     if (alg == KC_AES_GCM && nonce >= 1 && nonce <= 128)
         return vec_aead_limit(alg, 12, tag, buf, n);
+    if (alg == KC_AES_GCM) {
+        snprintf(buf, n, "GCM nonces of 1..128 bytes only (as OpenSSL's own GCM)");
+        return buf;
+    }
     return vec_aead_limit(alg, nonce, tag, buf, n);
 }
 
