@@ -1,14 +1,66 @@
-/* C_Digest*: SHA-1, SHA-2 and SHA-3 on the kernel's hash transforms. */
+/* C_Digest*: SHA-1, SHA-2 and SHA-3 on the kernel's hash transforms.
+ * Updates are held in the module up to P11_DIGEST_HOLD bytes and reach the
+ * kernel with the final: one sendmsg and one read for a typical message,
+ * and a state C_GetOperationState can save (strongSwan's hasher saves it
+ * after every append). Beyond that the data streams to the kernel and the
+ * state becomes unsaveable. */
 #include "p11.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 void p11_hashop_free(p11_hashop *op)
 {
     if (op->h)
         kc_hash_free(op->h);
     op->h = NULL;
+    if (op->pend) {
+        kc_wipe(op->pend, P11_DIGEST_HOLD);   /* C_DigestKey may have put a key here */
+        free(op->pend);
+    }
+    op->pend = NULL;
+    op->plen = 0;
+    op->spilled = 0;
+    op->saved = 0;
     op->active = 0;
+}
+
+CK_RV p11_digest_start(p11_hashop *op, CK_MECHANISM_TYPE mech)
+{
+    const p11_mech *pm = p11_mech_lookup(mech);
+    if (!pm || !(pm->info.flags & CKF_DIGEST))
+        return CKR_MECHANISM_INVALID;
+    kc_error err;
+    if (kc_hash_new(&op->h, pm->alg, NULL, NULL, &err) != KC_OK) {
+        op->h = NULL;
+        return CKR_DEVICE_ERROR;
+    }
+    op->mech = mech;
+    op->out_len = kc_alg(pm->alg)->out_size;
+    op->plen = 0;
+    op->spilled = 0;
+    op->active = 1;
+    return CKR_OK;
+}
+
+CK_RV p11_digest_feed(p11_hashop *op, const unsigned char *in, size_t n)
+{
+    kc_error err;
+    op->saved = 0;
+    if (!n)
+        return CKR_OK;
+    if (!op->spilled && op->plen + n <= P11_DIGEST_HOLD) {
+        if (!op->pend && !(op->pend = malloc(P11_DIGEST_HOLD)))
+            return CKR_HOST_MEMORY;
+        memcpy(op->pend + op->plen, in, n);
+        op->plen += n;
+        return CKR_OK;
+    }
+    if (op->plen && kc_hash_update(op->h, op->pend, op->plen, &err) != KC_OK)
+        return CKR_DEVICE_ERROR;
+    op->plen = 0;
+    op->spilled = 1;
+    return kc_hash_update(op->h, in, n, &err) == KC_OK ? CKR_OK : CKR_DEVICE_ERROR;
 }
 
 static CK_RV dig_op(CK_SESSION_HANDLE hs, p11_hashop **op)
@@ -27,9 +79,13 @@ CK_RV C_DigestInit(CK_SESSION_HANDLE hs, CK_MECHANISM_PTR m)
     if (rv != CKR_OK)
         return rv;
     p11_session *s;
-    const p11_mech *pm = NULL;
     if ((rv = p11_session_get(hs, &s)) != CKR_OK)
         goto out;
+    /* A digest whose state was just saved may be replaced: the caller
+     * holds everything it needs to go on, and strongSwan's pkcs11 hasher
+     * starts anew this way after saving. Otherwise one at a time. */
+    if (s->dig.active && s->dig.saved)
+        p11_hashop_free(&s->dig);
     if (s->dig.active) {
         rv = CKR_OPERATION_ACTIVE;
         goto out;
@@ -38,7 +94,8 @@ CK_RV C_DigestInit(CK_SESSION_HANDLE hs, CK_MECHANISM_PTR m)
         rv = CKR_ARGUMENTS_BAD;
         goto out;
     }
-    if (!(pm = p11_mech_lookup(m->mechanism)) || !(pm->info.flags & CKF_DIGEST)) {
+    const p11_mech *pm = p11_mech_lookup(m->mechanism);
+    if (!pm || !(pm->info.flags & CKF_DIGEST)) {
         rv = CKR_MECHANISM_INVALID;
         goto out;
     }
@@ -46,15 +103,7 @@ CK_RV C_DigestInit(CK_SESSION_HANDLE hs, CK_MECHANISM_PTR m)
         rv = CKR_MECHANISM_PARAM_INVALID;
         goto out;
     }
-    kc_error err;
-    if (kc_hash_new(&s->dig.h, pm->alg, NULL, NULL, &err) != KC_OK) {
-        s->dig.h = NULL;
-        rv = CKR_DEVICE_ERROR;
-        goto out;
-    }
-    s->dig.mech = m->mechanism;
-    s->dig.out_len = kc_alg(pm->alg)->out_size;
-    s->dig.active = 1;
+    rv = p11_digest_start(&s->dig, m->mechanism);
 out:
     p11_leave();
     return rv;
@@ -67,8 +116,15 @@ static CK_RV finish(p11_hashop *op, CK_BYTE_PTR out, CK_ULONG_PTR outn, const vo
     if (rv != CKR_OK || !out)
         return rv;   /* size answers keep the operation */
     kc_error err;
-    kc_status st = oneshot ? kc_hash_oneshot(op->h, data, n, out, op->out_len, &err)
-                           : kc_hash_final(op->h, out, op->out_len, &err);
+    kc_status st;
+    if (oneshot)
+        st = kc_hash_oneshot(op->h, data, n, out, op->out_len, &err);
+    else if (!op->spilled)   /* all of it held here: one request */
+        st = kc_hash_oneshot(op->h, op->pend, op->plen, out, op->out_len, &err);
+    else if (op->plen && kc_hash_update(op->h, op->pend, op->plen, &err) != KC_OK)
+        st = err.status;
+    else
+        st = kc_hash_final(op->h, out, op->out_len, &err);
     p11_hashop_free(op);
     return st == KC_OK ? CKR_OK : CKR_DEVICE_ERROR;
 }
@@ -99,11 +155,7 @@ CK_RV C_DigestUpdate(CK_SESSION_HANDLE hs, CK_BYTE_PTR in, CK_ULONG n)
         return rv;
     p11_hashop *op;
     if ((rv = dig_op(hs, &op)) == CKR_OK) {
-        kc_error err;
-        if (!in && n)
-            rv = CKR_ARGUMENTS_BAD;
-        else if (n && kc_hash_update(op->h, in, n, &err) != KC_OK)
-            rv = CKR_DEVICE_ERROR;
+        rv = !in && n ? CKR_ARGUMENTS_BAD : p11_digest_feed(op, in, n);
         if (rv != CKR_OK)
             p11_hashop_free(op);
     }
@@ -133,10 +185,9 @@ CK_RV C_DigestKey(CK_SESSION_HANDLE hs, CK_OBJECT_HANDLE hk)
         rv = CKR_HOST_MEMORY;
         goto fail;
     }
-    kc_error err;
     rv = p11_key_get_value(k, v, k->value_len);
-    if (rv == CKR_OK && kc_hash_update(op->h, v, k->value_len, &err) != KC_OK)
-        rv = CKR_DEVICE_ERROR;
+    if (rv == CKR_OK)
+        rv = p11_digest_feed(op, v, k->value_len);
     kc_wipe(v, k->value_len);
     free(v);
     if (rv == CKR_OK)

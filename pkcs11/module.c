@@ -81,17 +81,6 @@ CK_RV C_GetInfo(CK_INFO_PTR info)
 
 /* ---- what the token does not do ---- */
 
-CK_RV C_GetOperationState(CK_SESSION_HANDLE a, CK_BYTE_PTR b, CK_ULONG_PTR c)
-{
-    (void)a; (void)b; (void)c;
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-CK_RV C_SetOperationState(CK_SESSION_HANDLE a, CK_BYTE_PTR b, CK_ULONG c, CK_OBJECT_HANDLE d,
-                          CK_OBJECT_HANDLE e)
-{
-    (void)a; (void)b; (void)c; (void)d; (void)e;
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
 CK_RV C_SignRecoverInit(CK_SESSION_HANDLE a, CK_MECHANISM_PTR b, CK_OBJECT_HANDLE c)
 {
     (void)a; (void)b; (void)c;

@@ -74,7 +74,15 @@ typedef struct {
     CK_MECHANISM_TYPE mech;
     kc_hash *h;
     size_t out_len;              /* MAC length to produce / digest size */
+    /* C_Digest*: data held here until final, up to P11_DIGEST_HOLD bytes,
+     * so the operation state can be saved (opstate.c); spilled once some
+     * went to the kernel, whose partial state cannot be read back. */
+    unsigned char *pend;
+    size_t plen;
+    int spilled;
+    int saved;                   /* state handed out, nothing fed since */
 } p11_hashop;
+#define P11_DIGEST_HOLD 65536
 
 typedef struct p11_session {
     CK_SESSION_HANDLE h;
@@ -233,6 +241,10 @@ CK_RV p11_store_load(p11_token *t);
 CK_RV p11_store_save(const p11_token *t);
 CK_RV p11_store_lock(int exclusive, int *fd);
 void p11_store_unlock(int fd);
+
+/* digest.c */
+CK_RV p11_digest_start(p11_hashop *op, CK_MECHANISM_TYPE mech);
+CK_RV p11_digest_feed(p11_hashop *op, const unsigned char *in, size_t n);
 
 /* encrypt.c / digest.c / sign.c */
 void p11_crypt_free(p11_crypt *op);

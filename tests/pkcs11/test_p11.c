@@ -501,6 +501,74 @@ static void hash_area(CK_SESSION_HANDLE s)
     RV("AES-CMAC", f->C_SignInit(s, &hm, ck), CKR_KEY_TYPE_INCONSISTENT);
 }
 
+/* C_GetOperationState/C_SetOperationState: a digest's state moves to
+ * another session (strongSwan's hasher needs this), and the refusals. */
+static void opstate_area(CK_SESSION_HANDLE s)
+{
+    const char *A = "operation state";
+    CK_MECHANISM sha = { CKM_SHA256, NULL, 0 };
+    kct_bytes abc = H("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    unsigned char st[256], md[32];
+    CK_ULONG n = 0, mdn = 32;
+    CK_SESSION_HANDLE s2;
+    RV(A, f->C_GetOperationState(s, NULL, &n), CKR_OPERATION_NOT_INITIALIZED);
+    RV(A, f->C_DigestInit(s, &sha), CKR_OK);
+    RV(A, f->C_DigestUpdate(s, (CK_BYTE *)"a", 1), CKR_OK);
+    RV(A, f->C_GetOperationState(s, NULL, &n), CKR_OK);
+    CHECK(A, n > 0 && n <= sizeof st, "state size %lu", n);
+    CK_ULONG small = 1;
+    RV(A, f->C_GetOperationState(s, st, &small), CKR_BUFFER_TOO_SMALL);
+    RV(A, f->C_GetOperationState(s, st, &n), CKR_OK);
+    RV(A, f->C_DigestUpdate(s, (CK_BYTE *)"bc", 2), CKR_OK);
+    RV(A, f->C_DigestFinal(s, md, &mdn), CKR_OK);
+    CHECK(A, mdn == 32 && !memcmp(md, abc.p, 32), "the saving session goes on");
+    /* once saved, a new C_DigestInit may replace the digest; after more
+     * data it may not */
+    RV(A, f->C_DigestInit(s, &sha), CKR_OK);
+    RV(A, f->C_DigestUpdate(s, (CK_BYTE *)"x", 1), CKR_OK);
+    CK_ULONG tmp = sizeof st;
+    unsigned char st2[256];
+    RV(A, f->C_GetOperationState(s, st2, &tmp), CKR_OK);
+    RV(A, f->C_DigestInit(s, &sha), CKR_OK);
+    RV(A, f->C_DigestUpdate(s, (CK_BYTE *)"x", 1), CKR_OK);
+    RV(A, f->C_DigestInit(s, &sha), CKR_OPERATION_ACTIVE);
+    mdn = 32;
+    RV(A, f->C_DigestFinal(s, md, &mdn), CKR_OK);
+    RV(A, f->C_OpenSession(1, CKF_SERIAL_SESSION, NULL, NULL, &s2), CKR_OK);
+    RV(A, f->C_SetOperationState(s2, st, n, 5, 0), CKR_KEY_NOT_NEEDED);
+    st[0] ^= 1;
+    RV(A, f->C_SetOperationState(s2, st, n, 0, 0), CKR_SAVED_STATE_INVALID);
+    st[0] ^= 1;
+    RV(A, f->C_SetOperationState(s2, st, n - 1, 0, 0), CKR_SAVED_STATE_INVALID);
+    RV(A, f->C_SetOperationState(s2, st, n, 0, 0), CKR_OK);
+    RV(A, f->C_DigestUpdate(s2, (CK_BYTE *)"bc", 2), CKR_OK);
+    mdn = 32;
+    RV(A, f->C_DigestFinal(s2, md, &mdn), CKR_OK);
+    CHECK(A, !memcmp(md, abc.p, 32), "restored in another session: SHA-256(\"abc\")");
+    /* past what the module holds, the state is in the kernel: unsaveable,
+     * yet the digest is still right */
+    static unsigned char big[70000];
+    unsigned char ref[32];
+    CK_ULONG rn = 32;
+    memset(big, 0x61, sizeof big);
+    RV(A, f->C_DigestInit(s2, &sha), CKR_OK);
+    RV(A, f->C_Digest(s2, big, sizeof big, ref, &rn), CKR_OK);
+    RV(A, f->C_DigestInit(s, &sha), CKR_OK);
+    RV(A, f->C_DigestUpdate(s, big, 30000), CKR_OK);
+    RV(A, f->C_DigestUpdate(s, big + 30000, 40000), CKR_OK);
+    n = sizeof st;
+    RV(A, f->C_GetOperationState(s, st, &n), CKR_STATE_UNSAVEABLE);
+    mdn = 32;
+    RV(A, f->C_DigestFinal(s, md, &mdn), CKR_OK);
+    CHECK(A, !memcmp(md, ref, 32), "a digest past the held size is still right");
+    CK_OBJECT_HANDLE k = mk_key(s, aes, "000102030405060708090a0b0c0d0e0f", 0);
+    CK_MECHANISM ecb = { CKM_AES_ECB, NULL, 0 };
+    RV(A, f->C_EncryptInit(s2, &ecb, k), CKR_OK);
+    RV(A, f->C_GetOperationState(s2, st, &n), CKR_STATE_UNSAVEABLE);
+    RV(A, f->C_CloseSession(s2), CKR_OK);
+    kct_bytes_free(&abc);
+}
+
 static void wrap_area(CK_SESSION_HANDLE s)
 {
     const char *A = "wrap";
@@ -654,6 +722,7 @@ int main(int argc, char **argv)
     object_area(rw, ro);
     crypt_area(rw);
     hash_area(rw);
+    opstate_area(rw);
     wrap_area(rw);
     keygen_area(rw);
     threads_fork_area();
