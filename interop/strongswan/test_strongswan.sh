@@ -22,7 +22,7 @@ pkcs11-tool --module "$module" --init-token --label kctest --so-pin 87654321 \
 # ports, and the plugins charon needs besides pkcs11 (none of them hashes)
 mkconf_swan() {
     sed -e "s|path = .*kcrypt-pkcs11.so|path = $1|" \
-        -e "s|^charon {|charon {\n    load = pkcs11 test-vectors nonce socket-default kernel-netlink\n    port = 5500\n    port_nat_t = 5501\n    filelog {\n        log {\n            path = $work/charon.log\n            default = 1\n        }\n    }|" \
+        -e "s|^charon {|charon {\n    load = pkcs11 test-vectors nonce socket-default kernel-netlink\n    port = 5500\n    port_nat_t = 5501\n    filelog {\n        log {\n            path = $work/charon.log\n            default = 1\n            flush_line = yes\n        }\n    }|" \
         "$src/conf/strongswan-kcrypt.conf" > "$2"
 }
 
