@@ -11,11 +11,14 @@ n=200
 per_op=2
 [ "${KCRYPT_IO_URING:-0}" = 1 ] && per_op=1
 fails=0 passes=0
+# mktemp, not $$: every user-mode guest numbers its processes from 1, and
+# two guests share the host's /tmp
+out=$(mktemp "${TMPDIR:-/tmp}/kcrypt-cost.XXXXXX")
+trap 'rm -f "$out"' EXIT
 for alg in AES-CBC AES-CTR AES-GCM AES-CCM ChaCha20-Poly1305 SHA-256 HMAC-SHA256 CMAC-AES; do
     # the "total" row is: % time, seconds, usecs/call, calls, [errors,] total
-    base=$(strace -f -c -o "/tmp/kcrypt-cost.$$" "$probe" "$alg" $n >/dev/null 2>&1; awk '$NF=="total"{print $4}' "/tmp/kcrypt-cost.$$")
-    busy=$(strace -f -c -o "/tmp/kcrypt-cost.$$" "$probe" "$alg" $((2 * n)) >/dev/null 2>&1; awk '$NF=="total"{print $4}' "/tmp/kcrypt-cost.$$")
-    rm -f "/tmp/kcrypt-cost.$$"
+    base=$(strace -f -c -o "$out" "$probe" "$alg" $n >/dev/null 2>&1; awk '$NF=="total"{print $4}' "$out")
+    busy=$(strace -f -c -o "$out" "$probe" "$alg" $((2 * n)) >/dev/null 2>&1; awk '$NF=="total"{print $4}' "$out")
     if [ -z "$base" ] || [ -z "$busy" ]; then
         echo "FAIL  $alg: strace gave no count"; fails=$((fails + 1)); continue
     fi
