@@ -9,6 +9,8 @@
 #define KCP_TAG_MAX 16
 #define KCP_IV_MAX 128   /* GCM nonces, as OpenSSL's own GCM takes */
 #define KCP_TLS_AAD_LEN 13
+/* common/'s KC_REQUEST_MAX: the most one kernel AEAD request carries */
+#define KCP_AEAD_REQUEST_LIMIT (128u * 1024u - KCP_TAG_MAX)
 
 enum { IV_NONE, IV_SET, IV_USED };
 

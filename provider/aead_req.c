@@ -7,13 +7,17 @@
  * tag length re-creates it from the key bytes kept in the context. */
 #include "aead.h"
 
+#include <limits.h>
 #include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* 1: a->k serves taglen; 0: error raised; -1: no socket to be had, the
+ * software path may serve (sockets.c). In a fork child the transform it
+ * had is the parent's: it is closed unused here and re-keyed. */
 static int ensure_kernel(kcp_aead *a, size_t taglen)
 {
-    if (a->k && a->k_taglen == taglen)
+    if (a->k && a->k_taglen == taglen && !kc_aead_inherited(a->k))
         return 1;
     kc_aead_free(a->k);
     a->k = NULL;
@@ -21,6 +25,8 @@ static int ensure_kernel(kcp_aead *a, size_t taglen)
     kc_error_clear(&e);
     kc_key key = KC_KEY_RAW(a->key, a->keylen);
     if (kc_aead_new(&a->k, a->alg, kcp_driver(a->p, a->alg), &key, taglen, &e) != KC_OK) {
+        if (kcp_soft_instead(a->p, a->name, &e))
+            return -1;
         KCP_ERR_KC(a->p, &e, a->name);
         return 0;
     }
@@ -39,9 +45,12 @@ void kcp_aead_drop_kernel(kcp_aead *a)
 
 size_t kcp_aead_kernel_limit(kcp_aead *a)
 {
-    size_t tl = a->k ? a->k_taglen : KCP_TAG_MAX;
-    if (!a->k && !ensure_kernel(a, a->alg == KC_AES_CCM ? a->taglen : KCP_TAG_MAX))
+    int r = ensure_kernel(a, a->k ? a->k_taglen : a->alg == KC_AES_CCM ? a->taglen : KCP_TAG_MAX);
+    if (r < 0)   /* each request will find its own way (kcp_aead_request) */
+        return KCP_AEAD_REQUEST_LIMIT;
+    if (r == 0)
         return 0;
+    size_t tl = a->k_taglen;
     size_t max = kc_aead_max_message(a->k);
     return max > KCP_TAG_MAX ? max - (tl > KCP_TAG_MAX ? tl : KCP_TAG_MAX) : 0;
 }
@@ -107,9 +116,12 @@ int kcp_aead_request(kcp_aead *a, int enc, const unsigned char *nonce, size_t nl
     else if (aadlen + len < a->p->conf.min_size)
         why = "request below min-size";
     if (!why) {
-        if (!ensure_kernel(a, taglen))
+        int r = ensure_kernel(a, taglen);
+        if (r == 0)
             return 0;
-        if (aadlen + len + taglen > kc_aead_max_message(a->k))
+        if (r < 0)
+            why = "no kernel socket";
+        else if (aadlen + len + taglen > kc_aead_max_message(a->k))
             why = "larger than one kernel request";
     }
     if (why)
@@ -133,14 +145,51 @@ int kcp_aead_request(kcp_aead *a, int enc, const unsigned char *nonce, size_t nl
     return 1;
 }
 
+/* GCM's counter block for data offset off: nonce || be32(2 + off / 16). */
+static void gcm_counter(const kcp_aead *a, size_t off, unsigned char ctr[16])
+{
+    unsigned long blk = (unsigned long)(off / 16) + 2;
+    memcpy(ctr, a->iv, 12);
+    ctr[12] = (unsigned char)(blk >> 24);
+    ctr[13] = (unsigned char)(blk >> 16);
+    ctr[14] = (unsigned char)(blk >> 8);
+    ctr[15] = (unsigned char)blk;
+}
+
+/* The same keystream from OpenSSL's AES-CTR, when no socket can be had. */
+static int soft_keystream(kcp_aead *a, size_t off, const unsigned char *in, size_t len,
+                          unsigned char *out)
+{
+    const EVP_CIPHER *c = kcp_soft_cipher(a->p, KC_AES_CTR, a->keylen);
+    EVP_CIPHER_CTX *x = c ? EVP_CIPHER_CTX_new() : NULL;
+    unsigned char ctr[16], junk[16];
+    int n = 0, ok;
+    gcm_counter(a, off, ctr);
+    ok = x && len <= INT_MAX && EVP_EncryptInit_ex2(x, c, a->key, ctr, NULL) &&
+         (off % 16 == 0 || EVP_EncryptUpdate(x, junk, &n, junk, (int)(off % 16))) &&
+         EVP_EncryptUpdate(x, out, &n, in, (int)len);
+    EVP_CIPHER_CTX_free(x);
+    OPENSSL_cleanse(junk, sizeof(junk));
+    if (!ok)
+        KCP_ERR(a->p, KCP_R_SOFTWARE_FAILED, "%s: default implementation failed", a->name);
+    return ok;
+}
+
 int kcp_aead_gcm_keystream(kcp_aead *a, size_t off, const unsigned char *in, size_t len,
                            unsigned char *out)
 {
     kc_error e;
     kc_error_clear(&e);
+    if (a->ctr && kc_cipher_inherited(a->ctr)) {
+        /* the parent's socket (fork): closed unused, re-keyed below */
+        kc_cipher_free(a->ctr);
+        a->ctr = NULL;
+    }
     if (!a->ctr) {
         kc_key key = KC_KEY_RAW(a->key, a->keylen);
         if (kc_cipher_new(&a->ctr, KC_AES_CTR, kcp_driver(a->p, KC_AES_CTR), &key, &e) != KC_OK) {
+            if (kcp_soft_instead(a->p, a->name, &e))
+                return soft_keystream(a, off, in, len, out);
             KCP_ERR_KC(a->p, &e, a->name);
             return 0;
         }
@@ -149,12 +198,7 @@ int kcp_aead_gcm_keystream(kcp_aead *a, size_t off, const unsigned char *in, siz
     /* GCM encrypts data block i with counter block nonce || be32(2 + i) */
     unsigned char ctr[16];
     size_t skip = off % 16;
-    unsigned long blk = (unsigned long)(off / 16) + 2;
-    memcpy(ctr, a->iv, 12);
-    ctr[12] = (unsigned char)(blk >> 24);
-    ctr[13] = (unsigned char)(blk >> 16);
-    ctr[14] = (unsigned char)(blk >> 8);
-    ctr[15] = (unsigned char)blk;
+    gcm_counter(a, off, ctr);
     unsigned char *tmp = OPENSSL_zalloc(skip + len);
     if (!tmp) {
         KCP_ERR(a->p, KCP_R_NOMEM, "%s: out of memory", a->name);

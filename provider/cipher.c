@@ -9,7 +9,12 @@
  *
  * The key bytes stay in the context (cleansed on free): dupctx and the
  * software path for messages below the size floor need a second transform
- * with the same key. */
+ * with the same key, and so does a context made before fork() when the
+ * child first uses it: the op socket it has is the parent's, so the child
+ * keys one of its own and continues the message from the chaining state
+ * kept here (the parent goes on with the original). When no socket can be
+ * had (out of fds), the message continues in OpenSSL's default
+ * implementation from the same point (sockets.c). */
 #include "cipher.h"
 
 #include <openssl/crypto.h>
@@ -61,6 +66,12 @@ static void drop_soft(kcp_cipher *k)
     k->soft = NULL;
 }
 
+static void drop_engine(kcp_cipher *k)
+{
+    EVP_CIPHER_CTX_free(k->engine);
+    k->engine = NULL;
+}
+
 static void cipher_free(void *vctx)
 {
     kcp_cipher *k = vctx;
@@ -68,7 +79,46 @@ static void cipher_free(void *vctx)
         return;
     kc_cipher_free(k->c);
     drop_soft(k);
+    drop_engine(k);
     OPENSSL_clear_free(k, sizeof(*k));
+}
+
+/* Where the open kernel message of src stands, for k to continue it on a
+ * socket of its own (k a copy of src, or src itself in a fork child): its
+ * next request starts from src's chaining IV. */
+static int carry_position(const kcp_cipher *src, kcp_cipher *k)
+{
+    if (!src->started || !iv_len_of(src->alg) || src->alg == KC_AES_XTS)
+        return 1;
+    kc_error e;
+    kc_error_clear(&e);
+    if (kc_cipher_get_iv(src->c, k->iv, KCP_BLOCK, &e) != KC_OK) {
+        KCP_ERR_KC(src->p, &e, src->name);
+        return 0;
+    }
+    size_t partial = (size_t)(src->ctr_bytes % KCP_BLOCK);
+    if (src->alg == KC_AES_CTR && partial) {
+        /* common/ advanced the counter past the partly used block:
+         * step back and regenerate the part already consumed */
+        for (int i = KCP_BLOCK - 1; i >= 0 && k->iv[i]-- == 0; i--)
+            ;
+        k->ctr_skip = partial;
+    }
+    return 1;
+}
+
+/* In a fork child the kernel socket is the parent's: close this process's
+ * copy unused and carry the message over to a socket of our own, keyed
+ * from the bytes kept here when it is next needed. */
+static int leave_parents_socket(kcp_cipher *k)
+{
+    if (!k->c || !kc_cipher_inherited(k->c))
+        return 1;
+    int ok = carry_position(k, k);
+    kc_cipher_free(k->c);
+    k->c = NULL;
+    k->started = 0;
+    return ok;
 }
 
 static void *cipher_dup(void *vctx)
@@ -81,30 +131,20 @@ static void *cipher_dup(void *vctx)
     }
     k->c = NULL;
     k->soft = NULL;
+    k->engine = NULL;
     k->started = 0;
-    if (src->soft && (!(k->soft = EVP_CIPHER_CTX_new()) || !EVP_CIPHER_CTX_copy(k->soft, src->soft))) {
+    if ((src->soft && (!(k->soft = EVP_CIPHER_CTX_new()) ||
+                       !EVP_CIPHER_CTX_copy(k->soft, src->soft))) ||
+        (src->engine && (!(k->engine = EVP_CIPHER_CTX_new()) ||
+                         !EVP_CIPHER_CTX_copy(k->engine, src->engine)))) {
         cipher_free(k);
         KCP_ERR(src->p, KCP_R_SOFTWARE_FAILED, "%s: cannot copy the software context", src->name);
         return NULL;
     }
-    if (src->started && iv_len_of(src->alg) && src->alg != KC_AES_XTS) {
-        /* the copy continues where the original is: its next request starts
-         * from the original's chaining IV on a socket of its own */
-        kc_error e;
-        kc_error_clear(&e);
-        if (kc_cipher_get_iv(src->c, k->iv, KCP_BLOCK, &e) != KC_OK) {
-            KCP_ERR_KC(src->p, &e, src->name);
-            cipher_free(k);
-            return NULL;
-        }
-        size_t partial = (size_t)(src->ctr_bytes % KCP_BLOCK);
-        if (src->alg == KC_AES_CTR && partial) {
-            /* common/ advanced the counter past the partly used block:
-             * step back and regenerate the part already consumed */
-            for (int i = KCP_BLOCK - 1; i >= 0 && k->iv[i]-- == 0; i--)
-                ;
-            k->ctr_skip = partial;
-        }
+    /* the copy continues where the original is, on a socket of its own */
+    if (!carry_position(src, k)) {
+        cipher_free(k);
+        return NULL;
     }
     return k;
 }
@@ -127,6 +167,8 @@ static int set_key(kcp_cipher *k, const unsigned char *key, size_t keylen)
     k->key_set = 1;
     kc_cipher_free(k->c);
     k->c = NULL;
+    k->started = 0;
+    drop_engine(k);
     return 1;
 }
 
@@ -159,6 +201,7 @@ static int cipher_init(kcp_cipher *k, const unsigned char *key, size_t keylen,
     k->ctr_bytes = 0;
     k->ctr_skip = 0;
     drop_soft(k);
+    drop_engine(k);
     return cipher_set_ctx_params(k, params);
 }
 
@@ -178,6 +221,8 @@ int kcp_cipher_kernel_start(kcp_cipher *k)
 {
     kc_error e;
     kc_error_clear(&e);
+    if (!leave_parents_socket(k))
+        return 0;
     if (k->started)
         return 1;
     if (!k->key_set) {
@@ -187,6 +232,8 @@ int kcp_cipher_kernel_start(kcp_cipher *k)
     if (!k->c) {
         kc_key key = KC_KEY_RAW(k->key, k->keylen);
         if (kc_cipher_new(&k->c, k->alg, kcp_driver(k->p, k->alg), &key, &e) != KC_OK) {
+            if (kcp_soft_instead(k->p, k->name, &e))
+                return -1;
             KCP_ERR_KC(k->p, &e, k->name);
             return 0;
         }
@@ -212,6 +259,46 @@ int kcp_cipher_kernel_start(kcp_cipher *k)
     return 1;
 }
 
+/* No socket for this message: its blocks continue in OpenSSL's default
+ * implementation from the kernel's starting point (IV, CTR position). */
+static int engine_start(kcp_cipher *k)
+{
+    const EVP_CIPHER *ciph = kcp_soft_cipher(k->p, k->alg, k->keylen);
+    int n = 0;
+    if (!ciph || !(k->engine = EVP_CIPHER_CTX_new()) ||
+        !EVP_CipherInit_ex2(k->engine, ciph, k->key, iv_len_of(k->alg) ? k->iv : NULL, k->enc,
+                            NULL) ||
+        !EVP_CIPHER_CTX_set_padding(k->engine, 0)) {
+        KCP_ERR(k->p, KCP_R_SOFTWARE_FAILED, "%s: default implementation refused the setup",
+                k->name);
+        drop_engine(k);
+        return 0;
+    }
+    if (k->ctr_skip) {
+        unsigned char zeros[KCP_BLOCK] = { 0 }, junk[KCP_BLOCK];
+        int ok = EVP_CipherUpdate(k->engine, junk, &n, zeros, (int)k->ctr_skip);
+        OPENSSL_cleanse(junk, sizeof(junk));
+        if (!ok) {
+            KCP_ERR(k->p, KCP_R_SOFTWARE_FAILED, "%s: default implementation failed", k->name);
+            drop_engine(k);
+            return 0;
+        }
+        k->ctr_skip = 0;
+    }
+    return 1;
+}
+
+static int engine_blocks(kcp_cipher *k, const unsigned char *in, size_t len, unsigned char *out)
+{
+    int n = 0;
+    if (len > INT_MAX || !EVP_CipherUpdate(k->engine, out, &n, in, (int)len) ||
+        (size_t)n != len) {
+        KCP_ERR(k->p, KCP_R_SOFTWARE_FAILED, "%s: default implementation failed", k->name);
+        return 0;
+    }
+    return 1;
+}
+
 int kcp_cipher_kernel_blocks(kcp_cipher *k, const unsigned char *in, size_t len,
                              unsigned char *out)
 {
@@ -220,7 +307,12 @@ int kcp_cipher_kernel_blocks(kcp_cipher *k, const unsigned char *in, size_t len,
     size_t n = 0;
     if (!len)
         return 1;
-    if (!kcp_cipher_kernel_start(k))
+    if (k->engine)
+        return engine_blocks(k, in, len, out);
+    int r = kcp_cipher_kernel_start(k);
+    if (r < 0)
+        return engine_start(k) && engine_blocks(k, in, len, out);
+    if (!r)
         return 0;
     kcp_count(KCP_ST_KERNEL_REQUESTS, (len + KCP_REQUEST_MAX - 1) / KCP_REQUEST_MAX);
     kcp_count(KCP_ST_CIPHER_OPS, 1);
@@ -296,11 +388,18 @@ static int xts_unit(kcp_cipher *k, unsigned char *out, const unsigned char *in, 
         KCP_ERR(k->p, KCP_R_BAD_STATE, "%s: no key set", k->name);
         return 0;
     }
+    leave_parents_socket(k);
     if (!k->c) {
         kc_key key = KC_KEY_RAW(k->key, k->keylen);
         if (kc_cipher_new(&k->c, k->alg, kcp_driver(k->p, k->alg), &key, &e) != KC_OK) {
-            KCP_ERR_KC(k->p, &e, k->name);
-            return 0;
+            if (!kcp_soft_instead(k->p, k->name, &e)) {
+                KCP_ERR_KC(k->p, &e, k->name);
+                return 0;
+            }
+            size_t n;
+            int ok = soft_start(k, "no kernel socket") && soft_update(k, out, &n, in, inl);
+            drop_soft(k);
+            return ok;
         }
         kcp_count(KCP_ST_KERNEL_CONTEXTS, 1);
     }
@@ -393,6 +492,11 @@ static int cipher_update(void *vctx, unsigned char *out, size_t *outl, size_t ou
  * OpenSSL's own contexts keep chaining after final. */
 static void kernel_finish(kcp_cipher *k)
 {
+    if (k->engine) {
+        if (iv_len_of(k->alg))
+            EVP_CIPHER_CTX_get_updated_iv(k->engine, k->iv, KCP_BLOCK);
+        drop_engine(k);
+    }
     if (!k->started)
         return;
     kc_error e;
@@ -562,7 +666,9 @@ static int cipher_get_ctx_params(void *vctx, OSSL_PARAM params[])
     if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_UPDATED_IV)) && ivlen) {
         unsigned char cur[KCP_BLOCK];
         memcpy(cur, k->iv, KCP_BLOCK);
-        if (k->started && k->alg != KC_AES_XTS) {
+        if (k->engine) {
+            EVP_CIPHER_CTX_get_updated_iv(k->engine, cur, KCP_BLOCK);
+        } else if (k->started && k->alg != KC_AES_XTS) {
             kc_error e;
             kc_error_clear(&e);
             kc_cipher_get_iv(k->c, cur, KCP_BLOCK, &e);

@@ -28,6 +28,8 @@ typedef struct {
     unsigned long long ctr_bytes;   /* CTR: bytes since the IV was set, for "num" */
     size_t ctr_skip;                /* CTR: keystream bytes to drop when the message starts */
     EVP_CIPHER_CTX *soft;           /* this message runs in OpenSSL's default implementation */
+    EVP_CIPHER_CTX *engine;         /* no kernel socket to be had: the blocks of this message
+                                     * run here (no padding), from where the kernel stood */
     /* TLS records (libssl sets tls-version): padding and MAC handled here */
     unsigned tlsversion;
     size_t tlsmacsize;
@@ -36,9 +38,12 @@ typedef struct {
     int have_tlsmac;
 } kcp_cipher;
 
-/* Make sure a kernel message is open on k->c (creating the socket if needed). */
+/* Make sure a kernel message is open on k->c (creating the socket if
+ * needed; in a fork child, one of its own). 1 ready, 0 error raised, -1 no
+ * socket to be had and software may serve. */
 int kcp_cipher_kernel_start(kcp_cipher *k);
-/* Whole blocks through the open kernel message, in place allowed. */
+/* Whole blocks through the open kernel message (or, without a socket, the
+ * software engine), in place allowed. */
 int kcp_cipher_kernel_blocks(kcp_cipher *k, const unsigned char *in, size_t len,
                              unsigned char *out);
 /* One TLS record through EVP_CipherUpdate semantics (cipher_tls.c). */

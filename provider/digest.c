@@ -7,10 +7,18 @@
  * a message below the configured size floor be finished by OpenSSL's
  * default implementation without the kernel having seen any of it.
  *
- * The kernel socket is opened on first need (or taken from the idle pool,
- * hashpool.c) and kept across inits, so an idle context holds at most one
- * fd; a freed context gives a socket between messages back to the pool. dupctx clones the kernel's partial
- * state with kc_hash_clone (accept on the op socket). */
+ * A context holds a kernel socket only while the kernel holds part of its
+ * message (more than the buffer took); otherwise it takes one from the
+ * per-process idle pool (hashpool.c) for the final request and gives it
+ * straight back. So a server's live TLS connections hold no hash sockets
+ * for their transcripts, and copies of a transcript (Finished, signatures)
+ * cost no socket at all. dupctx of a message the kernel holds part of
+ * clones the kernel's state with kc_hash_clone (accept on the op socket).
+ * When no socket can be had (out of fds, sockets.c), a message still all
+ * in the buffer continues in OpenSSL's default implementation.
+ *
+ * After fork() the kernel state carries over as kc_hash does it (kc/fork.h):
+ * a child's first use clones the parent's socket, never writes to it. */
 #include "prov.h"
 
 #include <openssl/params.h>
@@ -29,6 +37,7 @@ typedef struct {
     unsigned char *buf;
     size_t buflen, bufcap;
     unsigned long long total;
+    EVP_MD_CTX *soft;          /* no socket could be had: this message continues here */
 } kcp_digest;
 
 static const char *dname(const kcp_digest *d)
@@ -62,10 +71,12 @@ static void digest_free(void *vctx)
         kcp_pool_give(d->p, d->alg, d->h);
     else
         kc_hash_free(d->h);
+    EVP_MD_CTX_free(d->soft);
     free(d->buf);
     free(d);
 }
 
+/* 1: d->h ready; 0: error raised; -1: no socket, software may serve. */
 static int ensure_kernel(kcp_digest *d)
 {
     if (d->h || (d->h = kcp_pool_take(d->p, d->alg)))
@@ -73,10 +84,35 @@ static int ensure_kernel(kcp_digest *d)
     kc_error e;
     kc_error_clear(&e);
     if (kc_hash_new(&d->h, d->alg, kcp_driver(d->p, d->alg), NULL, &e) != KC_OK) {
+        if (kcp_soft_instead(d->p, dname(d), &e))
+            return -1;
         KCP_ERR_KC(d->p, &e, dname(d));
         return 0;
     }
     kcp_count(KCP_ST_KERNEL_CONTEXTS, 1);
+    return 1;
+}
+
+/* Between messages the socket goes back to the pool. */
+static void release_kernel(kcp_digest *d)
+{
+    if (d->h && !d->dirty) {
+        kcp_pool_give(d->p, d->alg, d->h);
+        d->h = NULL;
+    }
+}
+
+/* The message so far is all in the buffer: continue it in software. */
+static int soft_continue(kcp_digest *d, const unsigned char *in, size_t len)
+{
+    const EVP_MD *md = kcp_soft_md(d->p, d->alg);
+    if (!md || !(d->soft = EVP_MD_CTX_new()) || !EVP_DigestInit_ex(d->soft, md, NULL) ||
+        !EVP_DigestUpdate(d->soft, in, len)) {
+        EVP_MD_CTX_free(d->soft);
+        d->soft = NULL;
+        KCP_ERR(d->p, KCP_R_SOFTWARE_FAILED, "%s: default implementation failed", dname(d));
+        return 0;
+    }
     return 1;
 }
 
@@ -92,7 +128,12 @@ static int kernel_update(kcp_digest *d, const unsigned char *in, size_t len)
 {
     kc_error e;
     kc_error_clear(&e);
-    if (!ensure_kernel(d))
+    if (d->soft)
+        return EVP_DigestUpdate(d->soft, in, len);
+    int r = ensure_kernel(d);
+    if (r < 0 && !d->dirty)
+        return soft_continue(d, in, len);
+    if (r <= 0)
         return 0;
     kcp_count(KCP_ST_KERNEL_REQUESTS, 1);
     if (kc_hash_update(d->h, in, len, &e) != KC_OK) {
@@ -110,6 +151,8 @@ static int digest_init(void *vctx, const OSSL_PARAM params[])
     (void)params;
     d->buflen = 0;
     d->total = 0;
+    EVP_MD_CTX_free(d->soft);
+    d->soft = NULL;
     if (d->dirty) {
         kc_error e;
         kc_error_clear(&e);
@@ -120,6 +163,7 @@ static int digest_init(void *vctx, const OSSL_PARAM params[])
         }
         d->dirty = 0;
     }
+    release_kernel(d);
     return 1;
 }
 
@@ -129,6 +173,8 @@ static int digest_update(void *vctx, const unsigned char *in, size_t inl)
     if (!inl)
         return 1;
     d->total += inl;
+    if (d->soft)
+        return EVP_DigestUpdate(d->soft, in, inl);
     if (!d->buf && !(d->buf = malloc(d->bufcap))) {
         KCP_ERR(d->p, KCP_R_NOMEM, "%s: out of memory", dname(d));
         return 0;
@@ -175,11 +221,20 @@ static int digest_final(void *vctx, unsigned char *out, size_t *outl, size_t out
                 d->size, outsz);
         return 0;
     }
-    int ok;
-    if (!d->dirty && d->total < d->p->conf.min_size) {
+    int ok, r = 0;
+    if (d->soft) {
+        unsigned int n = 0;
+        ok = EVP_DigestFinal_ex(d->soft, out, &n);
+        EVP_MD_CTX_free(d->soft);
+        d->soft = NULL;
+        if (!ok)
+            KCP_ERR(d->p, KCP_R_SOFTWARE_FAILED, "%s: default implementation failed", dname(d));
+    } else if (!d->dirty && d->total < d->p->conf.min_size) {
+        ok = soft_digest(d, out);
+    } else if (!d->dirty && (r = ensure_kernel(d)) < 0) {
         ok = soft_digest(d, out);
     } else if (!d->dirty) {
-        ok = ensure_kernel(d);
+        ok = r;
         if (ok) {
             kcp_count(KCP_ST_KERNEL_REQUESTS, 1);
             ok = kc_hash_oneshot(d->h, d->buf, d->buflen, out, d->size, &e) == KC_OK;
@@ -201,6 +256,7 @@ static int digest_final(void *vctx, unsigned char *out, size_t *outl, size_t out
     d->dirty = 0;
     d->buflen = 0;
     d->total = 0;
+    release_kernel(d);
     if (ok)
         *outl = d->size;
     return ok;
@@ -217,6 +273,7 @@ static void *digest_dup(void *vctx)
     *d = *src;
     d->h = NULL;
     d->buf = NULL;
+    d->soft = NULL;
     if (src->buf && !(d->buf = malloc(src->bufcap))) {
         free(d);
         KCP_ERR(src->p, KCP_R_NOMEM, "%s: out of memory", dname(src));
@@ -224,17 +281,17 @@ static void *digest_dup(void *vctx)
     }
     if (src->buf)
         memcpy(d->buf, src->buf, src->buflen);
-    /* TLS copies its transcript hash for every Finished and signature: give
-     * the original a socket once, so each copy costs one accept, not a
-     * socket, bind and accept of its own. */
-    int want_kernel = src->dirty || src->p->conf.min_size == 0 || src->total >= src->p->conf.min_size;
-    if (want_kernel) {
+    if (src->soft && (!(d->soft = EVP_MD_CTX_new()) || !EVP_MD_CTX_copy_ex(d->soft, src->soft))) {
+        KCP_ERR(src->p, KCP_R_SOFTWARE_FAILED, "%s: cannot copy the software context",
+                dname(src));
+        digest_free(d);
+        return NULL;
+    }
+    /* only the kernel's part of a message needs copying in the kernel: a
+     * message still in the buffer is copied with it and costs no socket */
+    if (src->dirty) {
         kc_error e;
         kc_error_clear(&e);
-        if (!ensure_kernel(src)) {
-            digest_free(d);
-            return NULL;
-        }
         if (kc_hash_clone(&d->h, src->h, &e) != KC_OK) {
             KCP_ERR_KC(src->p, &e, dname(src));
             digest_free(d);

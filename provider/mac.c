@@ -7,7 +7,13 @@
  * or cipher the kernel lacks, a message below the size floor, and libssl's
  * tls-data-size MAC of CBC records, which must run in constant time over
  * the record's padding (RFC 5246 6.2.3.2, "Lucky 13"): a kernel hash of
- * the unpadded length would leak that length through its timing. */
+ * the unpadded length would leak that length through its timing. Also
+ * there: a context the kernel will not give a socket (out of fds, or an
+ * HMAC key beyond the socket's option memory; sockets.c) while the message
+ * is still in the buffer.
+ *
+ * After fork() the keyed kernel state carries over as kc_hash does it
+ * (kc/fork.h): the child's first use clones the parent's socket. */
 #include "prov.h"
 
 #include <openssl/crypto.h>
@@ -140,6 +146,7 @@ static void drop_kernel(kcp_mac *m)
     m->dirty = 0;
 }
 
+/* 1: m->h ready; 0: error raised; -1: no socket, software may serve. */
 static int ensure_kernel(kcp_mac *m)
 {
     if (m->h)
@@ -148,6 +155,8 @@ static int ensure_kernel(kcp_mac *m)
     kc_error_clear(&e);
     kc_key key = KC_KEY_RAW(m->key, m->keylen);
     if (kc_hash_new(&m->h, m->alg, kcp_driver(m->p, m->alg), &key, &e) != KC_OK) {
+        if (kcp_soft_instead(m->p, kc_alg(m->alg)->name, &e))
+            return -1;
         KCP_ERR_KC(m->p, &e, kc_alg(m->alg)->name);
         return 0;
     }
@@ -239,7 +248,14 @@ static int kernel_update(kcp_mac *m, const unsigned char *in, size_t len)
 {
     kc_error e;
     kc_error_clear(&e);
-    if (!ensure_kernel(m))
+    if (m->soft)
+        return EVP_MAC_update(m->soft, in, len);
+    int r = ensure_kernel(m);
+    if (r < 0 && !m->dirty) {
+        /* all of the message so far is in len: continue it in software */
+        return (m->soft = soft_new(m, 0)) && EVP_MAC_update(m->soft, in, len);
+    }
+    if (r <= 0)
         return 0;
     kcp_count(KCP_ST_KERNEL_REQUESTS, 1);
     if (kc_hash_update(m->h, in, len, &e) != KC_OK) {
@@ -305,14 +321,14 @@ static int mac_final(void *vctx, unsigned char *out, size_t *outl, size_t outsiz
     }
     kc_error e;
     kc_error_clear(&e);
-    int ok;
-    if (!m->dirty && m->total < m->p->conf.min_size) {
+    int ok, r = 1;
+    if (!m->dirty && (m->total < m->p->conf.min_size || (r = ensure_kernel(m)) < 0)) {
         EVP_MAC_CTX *x = soft_new(m, 0);
         ok = x && EVP_MAC_update(x, m->buf ? m->buf : (const unsigned char *)"", m->buflen) &&
              EVP_MAC_final(x, out, outl, outsize);
         EVP_MAC_CTX_free(x);
     } else if (!m->dirty) {
-        ok = ensure_kernel(m);
+        ok = r;
         if (ok) {
             kcp_count(KCP_ST_KERNEL_REQUESTS, 1);
             ok = kc_hash_oneshot(m->h, m->buf, m->buflen, out, size, &e) == KC_OK;
@@ -361,13 +377,19 @@ static void *mac_dup(void *vctx)
         (src->dirty || src->p->conf.min_size == 0)) {
         kc_error e;
         kc_error_clear(&e);
-        if (!ensure_kernel(src) || kc_hash_clone(&m->h, src->h, &e) != KC_OK) {
-            if (e.status != KC_OK)
-                KCP_ERR_KC(src->p, &e, kc_alg(src->alg)->name);
+        int r = src->dirty ? 1 : ensure_kernel(src);
+        if (r > 0 && kc_hash_clone(&m->h, src->h, &e) != KC_OK && src->dirty) {
+            KCP_ERR_KC(src->p, &e, kc_alg(src->alg)->name);
+            r = 0;
+        }
+        /* a message still in the buffer needs no copy in the kernel: the
+         * copy keys its own socket (or goes to software) when it must */
+        if (r == 0) {
             mac_free(m);
             return NULL;
         }
-        kcp_count(KCP_ST_KERNEL_CONTEXTS, 1);
+        if (m->h)
+            kcp_count(KCP_ST_KERNEL_CONTEXTS, 1);
     }
     return m;
 }

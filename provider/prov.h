@@ -78,6 +78,13 @@ kc_hash *kcp_pool_take(kcp_prov *p, kc_alg_id alg);
 /* h must be between messages; freed when the pool is full */
 void kcp_pool_give(kcp_prov *p, kc_alg_id alg, kc_hash *h);
 
+/* sockets.c: a socket the kernel refuses (out of fds or socket memory)
+ * sends that operation to OpenSSL's default implementation, if allowed.
+ * kcp_soft_instead says 1 (and counts a software op) when the caller
+ * should do so, 0 when it must raise e as an error. */
+int kcp_no_socket(const kc_error *e);
+int kcp_soft_instead(const kcp_prov *p, const char *alg, const kc_error *e);
+
 /* err.c */
 enum {
     KCP_R_KERNEL_FAILURE = 100,

@@ -131,7 +131,9 @@ static int wrap_update(void *vctx, unsigned char *out, size_t *outl, size_t outs
     }
     kc_error e;
     kc_error_clear(&e);
-    if (w->w && w->w_enc != w->enc) {
+    /* after fork() the child keys a socket of its own (the one it has is
+     * the parent's: closed here unused); the parent keeps the original */
+    if (w->w && (w->w_enc != w->enc || kc_keywrap_inherited(w->w))) {
         kc_keywrap_free(w->w);
         w->w = NULL;
     }

@@ -232,6 +232,11 @@ size_t kc_aead_max_message(const kc_aead *x)
     return KC_REQUEST_MAX - x->tag_len;
 }
 
+int kc_aead_inherited(const kc_aead *x)
+{
+    return kc_forked(x->gen);
+}
+
 kc_alg_id kc_aead_alg(const kc_aead *x)
 {
     return x->alg->id;

@@ -277,6 +277,11 @@ kc_status kc_cipher_oneshot(kc_cipher *c, int encrypt, const unsigned char *iv, 
     return s;
 }
 
+int kc_cipher_inherited(const kc_cipher *c)
+{
+    return kc_forked(c->gen);
+}
+
 kc_alg_id kc_cipher_alg(const kc_cipher *c)
 {
     return c->alg->id;

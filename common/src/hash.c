@@ -15,7 +15,7 @@
 
 struct kc_hash {
     int fd;
-    unsigned gen;
+    unsigned epoch;    /* kc_fork_epoch() when fd became this process's own */
     const kc_alg_info *alg;
     int pending;   /* data sent with MSG_MORE and not yet finalized */
 };
@@ -33,7 +33,7 @@ static kc_status wrap_fd(kc_hash **out, int fd, const kc_alg_info *a, kc_error *
         return kc_fail(err, KC_ERR_NOMEM, ENOMEM, "%s: out of memory", a->name);
     }
     h->fd = fd;
-    h->gen = kc_fork_generation();
+    h->epoch = kc_fork_epoch();
     h->alg = a;
     *out = h;
     return KC_OK;
@@ -69,11 +69,24 @@ kc_status kc_hash_from_tfm(kc_hash **out, kc_tfm *tfm, kc_error *err)
     return wrap_fd(out, fd, a, err);
 }
 
-static kc_status check_fork(const kc_hash *h, kc_error *err)
+/* After a fork the op socket is shared with the other process, which may
+ * clone it (accept copies the partial state) at any later time. So before
+ * writing to it or finalizing, each side takes a clone of its own and lets
+ * go of the shared one: the shared socket keeps the state of fork() time
+ * for every process that still has to copy it. */
+static kc_status check_fork(kc_hash *h, kc_error *err)
 {
-    if (kc_forked(h->gen))
-        return kc_fail(err, KC_ERR_FORKED, 0, "%s: context was created before fork()",
-                       h->alg->name);
+    unsigned now = kc_fork_epoch();
+    if (h->epoch == now)
+        return KC_OK;
+    int fd = kc_afalg_accept(h->fd);
+    if (fd < 0)
+        return kc_fail(err, KC_ERR_FORKED, -fd,
+                       "%s: context was created before fork() and its kernel state cannot be "
+                       "copied (accept: %s)", h->alg->name, strerror(-fd));
+    close(h->fd);
+    h->fd = fd;
+    h->epoch = now;
     return KC_OK;
 }
 
@@ -146,14 +159,12 @@ kc_status kc_hash_reset(kc_hash *h, kc_error *err)
 kc_status kc_hash_clone(kc_hash **out, kc_hash *h, kc_error *err)
 {
     *out = NULL;
-    kc_status s = check_fork(h, err);
-    if (s != KC_OK)
-        return s;
-    /* accept() on an op socket exports its partial state into a new one */
+    /* accept() on an op socket exports its partial state into a new one;
+     * it only reads the socket, so a shared one (after fork) serves too */
     int fd = kc_afalg_accept(h->fd);
     if (fd < 0)
         return kc_fail_errno(err, -fd, h->alg->name, "clone");
-    s = wrap_fd(out, fd, h->alg, err);
+    kc_status s = wrap_fd(out, fd, h->alg, err);
     if (s == KC_OK)
         (*out)->pending = h->pending;
     return s;

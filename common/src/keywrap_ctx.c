@@ -108,6 +108,11 @@ kc_status kc_keywrap_new(kc_keywrap **out, kc_alg_id alg, const char *driver, co
     return s;
 }
 
+int kc_keywrap_inherited(const kc_keywrap *w)
+{
+    return kc_forked(w->gen);
+}
+
 void kc_keywrap_free(kc_keywrap *w)
 {
     if (!w)

@@ -30,6 +30,8 @@ size_t kc_aead_tag_len(const kc_aead *a);
 /* Largest aad_len + len + tag_len one request can carry on this socket. */
 size_t kc_aead_max_message(const kc_aead *a);
 kc_alg_id kc_aead_alg(const kc_aead *a);
+/* 1 in a fork child for a context made in the parent (see kc/fork.h). */
+int kc_aead_inherited(const kc_aead *a);
 int kc_aead_nonce_len_ok(kc_alg_id alg, size_t nonce_len);
 int kc_aead_tag_len_ok(kc_alg_id alg, size_t tag_len);
 void kc_aead_free(kc_aead *a);

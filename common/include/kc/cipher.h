@@ -32,6 +32,9 @@ kc_status kc_cipher_oneshot(kc_cipher *c, int encrypt, const unsigned char *iv, 
                             const unsigned char *in, size_t len, unsigned char *out,
                             kc_error *err);
 kc_alg_id kc_cipher_alg(const kc_cipher *c);
+/* 1 in a fork child for a context made in the parent (see kc/fork.h):
+ * unusable here; kc_cipher_get_iv still reads its chaining state. */
+int kc_cipher_inherited(const kc_cipher *c);
 void kc_cipher_free(kc_cipher *c);
 
 #endif

@@ -49,6 +49,8 @@ kc_status kc_keywrap_wrap(kc_keywrap *w, const unsigned char *in, size_t len,
 kc_status kc_keywrap_unwrap(kc_keywrap *w, const unsigned char *in, size_t len,
                             unsigned char *out, size_t *out_len, kc_error *err);
 size_t kc_keywrap_max_out(kc_alg_id alg, int wrap, size_t in_len);
+/* 1 in a fork child for a context made in the parent (see kc/fork.h). */
+int kc_keywrap_inherited(const kc_keywrap *w);
 void kc_keywrap_free(kc_keywrap *w);
 
 #endif
