@@ -1,5 +1,5 @@
 #!/bin/bash
-# nginx serving TLS with kcrypt doing its record crypto, set up as
+# nginx (master + 2 workers, as normally run) serving TLS with kcrypt doing its record crypto, set up as
 # conf/nginx-kcrypt.conf says (OPENSSL_CONF in nginx's environment, "env
 # OPENSSL_CONF", the sample's server block). For TLS 1.3 and 1.2 suites a
 # 1 MiB file is fetched with openssl s_client on the default provider alone
@@ -12,20 +12,25 @@ command -v nginx > /dev/null || { fail "nginx is not installed"; summary; exit 1
 work=$(mkwork nginx)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 cd "$work" || exit 1
+# the workers run as "nobody": they read the files and append their counters
+chmod 755 "$work"
 lo_up
 OPENSSL_CONF=/dev/null openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem \
     -subj /CN=localhost -days 2 2> /dev/null || { fail "certificate"; summary; exit 1; }
 mkdir -p www logs tmp
 head -c $((1024 * 1024 + 17)) /dev/urandom > www/payload.bin
+chmod -R a+rX www
 size=$(wc -c < www/payload.bin)
-mkconf k.cnf "$moddir" "$src" prefer drbg-default nofallback
+# OpenSSL's DRBG on kcrypt's AES too, set up in the master before the fork
+mkconf k.cnf "$moddir" "$src" prefer nofallback
 port=8440
 
 # nginx.conf: the sample's "env" line and server block, with this test's
-# port, certificate and files; nginx in the foreground, one process
+# port, certificate and files; nginx as normally run (a master forking its
+# workers), only kept in the foreground for the test
 mknginx() {
     {
-        echo "daemon off; master_process off; pid $work/nginx.pid; error_log $work/logs/error.log info;"
+        echo "daemon off; worker_processes 2; pid $work/nginx.pid; error_log $work/logs/error.log info;"
         grep '^env ' "$src/conf/nginx-kcrypt.conf"
         echo "env KCRYPT_STATS;"
         echo "events { worker_connections 64; }"
@@ -45,7 +50,8 @@ fetch() {
     shift 2
     port=$((port + 1))
     mknginx
-    rm -f stats
+    : > stats
+    chmod 666 stats
     OPENSSL_CONF=$work/k.cnf KCRYPT_STATS=$work/stats timeout 120 \
         nginx -p "$work" -c "$work/nginx.conf" -e "$work/logs/error.log" > nginx.out 2>&1 &
     local pid=$!
@@ -57,7 +63,7 @@ fetch() {
     printf 'GET /payload.bin HTTP/1.0\r\nHost: localhost\r\n\r\n' |
         OPENSSL_CONF=/dev/null timeout 120 openssl s_client -connect 127.0.0.1:$port "$@" \
             -quiet > got 2> client.err
-    kill -QUIT $pid   # graceful: the process exits and kcrypt writes its counters
+    kill -QUIT $pid   # graceful: every process exits and kcrypt writes its counters
     wait $pid
     local records
     records=$(stat stats "$counter")
