@@ -192,6 +192,9 @@ static int digest_update(void *vctx, const unsigned char *in, size_t inl)
     if (!kernel_update(d, d->buf, d->bufcap))
         return 0;
     d->buflen = 0;
+    /* no socket to be had: the message went on in software */
+    if (d->soft)
+        return EVP_DigestUpdate(d->soft, in, inl);
     if (inl >= d->bufcap)
         return kernel_update(d, in, inl);
     memcpy(d->buf, in, inl);

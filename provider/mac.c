@@ -294,6 +294,9 @@ static int mac_update(void *vctx, const unsigned char *in, size_t inl)
     if (!kernel_update(m, m->buf, m->bufcap))
         return 0;
     m->buflen = 0;
+    /* no socket to be had: the message went on in software */
+    if (m->soft)
+        return EVP_MAC_update(m->soft, in, inl);
     if (inl >= m->bufcap)
         return kernel_update(m, in, inl);
     memcpy(m->buf, in, inl);

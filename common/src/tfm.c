@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -22,6 +23,21 @@ int kc_forked(unsigned gen)
     return gen != kc_fork_generation();
 }
 
+/* A new transform (and the op socket that follows it) must leave the
+ * process a few fds of its RLIMIT_NOFILE: the application's own files and
+ * connections come first, and a context that already holds kernel state
+ * needs one to copy it (kc_hash_clone). fds are handed out lowest first,
+ * so a transform numbered this high means the table is nearly full. */
+static int leaves_no_headroom(int fd)
+{
+    struct rlimit r;
+    if (getrlimit(RLIMIT_NOFILE, &r) != 0 || r.rlim_cur == RLIM_INFINITY)
+        return 0;
+    rlim_t reserve = r.rlim_cur / 16;
+    reserve = reserve < 2 ? 2 : reserve > 64 ? 64 : reserve;
+    return (rlim_t)fd + reserve >= r.rlim_cur;
+}
+
 kc_status kc_tfm_open(kc_tfm **out, kc_alg_id id, const char *driver, kc_error *err)
 {
     const kc_alg_info *a = kc_alg(id);
@@ -30,6 +46,12 @@ kc_status kc_tfm_open(kc_tfm **out, kc_alg_id id, const char *driver, kc_error *
         return kc_fail(err, KC_ERR_INVALID_ARG, 0, "unknown algorithm id %d", (int)id);
     const char *name = driver && *driver ? driver : a->kernel_name;
     int fd = kc_afalg_bind(a->kernel_type, name);
+    if (fd >= 0 && leaves_no_headroom(fd)) {
+        close(fd);
+        return kc_fail(err, KC_ERR_KERNEL, EMFILE,
+                       "%s: fd table nearly full (fd %d): left to the application "
+                       "(EMFILE, errno %d)", a->name, fd, EMFILE);
+    }
     if (fd < 0) {
         if (fd == -EAFNOSUPPORT)
             return kc_fail(err, KC_ERR_NO_AFALG, -fd,
@@ -99,6 +121,13 @@ int kc_tfm_accept(kc_tfm *t, kc_error *err)
         return -1;
     }
     int fd = kc_afalg_accept(t->fd);
+    if (fd >= 0 && leaves_no_headroom(fd)) {
+        close(fd);
+        kc_fail(err, KC_ERR_KERNEL, EMFILE,
+                "%s: fd table nearly full (fd %d): left to the application (EMFILE, errno %d)",
+                t->label, fd, EMFILE);
+        return -1;
+    }
     if (fd < 0) {
         if (fd == -ENOKEY)
             kc_fail(err, KC_ERR_KEY, -fd, "%s: no key set", t->label);
