@@ -79,33 +79,45 @@ CK_RV C_GetInfo(CK_INFO_PTR info)
     return CKR_OK;
 }
 
-/* ---- what the token does not do ---- */
+/* ---- what the token does not do ----
+ * Still PKCS#11's rule first: before C_Initialize, and in a forked child
+ * until it calls C_Initialize again, every call is
+ * CKR_CRYPTOKI_NOT_INITIALIZED. */
+
+static CK_RV refuse(CK_RV why)
+{
+    CK_RV rv = p11_enter();
+    if (rv != CKR_OK)
+        return rv;
+    p11_leave();
+    return why;
+}
 
 CK_RV C_SignRecoverInit(CK_SESSION_HANDLE a, CK_MECHANISM_PTR b, CK_OBJECT_HANDLE c)
 {
     (void)a; (void)b; (void)c;
-    return CKR_FUNCTION_NOT_SUPPORTED;
+    return refuse(CKR_FUNCTION_NOT_SUPPORTED);
 }
 CK_RV C_SignRecover(CK_SESSION_HANDLE a, CK_BYTE_PTR b, CK_ULONG c, CK_BYTE_PTR d,
                     CK_ULONG_PTR e)
 {
     (void)a; (void)b; (void)c; (void)d; (void)e;
-    return CKR_FUNCTION_NOT_SUPPORTED;
+    return refuse(CKR_FUNCTION_NOT_SUPPORTED);
 }
 CK_RV C_VerifyRecoverInit(CK_SESSION_HANDLE a, CK_MECHANISM_PTR b, CK_OBJECT_HANDLE c)
 {
     (void)a; (void)b; (void)c;
-    return CKR_FUNCTION_NOT_SUPPORTED;
+    return refuse(CKR_FUNCTION_NOT_SUPPORTED);
 }
 CK_RV C_VerifyRecover(CK_SESSION_HANDLE a, CK_BYTE_PTR b, CK_ULONG c, CK_BYTE_PTR d,
                       CK_ULONG_PTR e)
 {
     (void)a; (void)b; (void)c; (void)d; (void)e;
-    return CKR_FUNCTION_NOT_SUPPORTED;
+    return refuse(CKR_FUNCTION_NOT_SUPPORTED);
 }
 #define DUAL(name) \
     CK_RV name(CK_SESSION_HANDLE a, CK_BYTE_PTR b, CK_ULONG c, CK_BYTE_PTR d, CK_ULONG_PTR e) \
-    { (void)a; (void)b; (void)c; (void)d; (void)e; return CKR_FUNCTION_NOT_SUPPORTED; }
+    { (void)a; (void)b; (void)c; (void)d; (void)e; return refuse(CKR_FUNCTION_NOT_SUPPORTED); }
 DUAL(C_DigestEncryptUpdate)
 DUAL(C_DecryptDigestUpdate)
 DUAL(C_SignEncryptUpdate)
@@ -115,56 +127,56 @@ CK_RV C_GenerateKeyPair(CK_SESSION_HANDLE a, CK_MECHANISM_PTR b, CK_ATTRIBUTE_PT
                         CK_OBJECT_HANDLE_PTR h)
 {
     (void)a; (void)b; (void)c; (void)d; (void)e; (void)f; (void)g; (void)h;
-    return CKR_FUNCTION_NOT_SUPPORTED;
+    return refuse(CKR_FUNCTION_NOT_SUPPORTED);
 }
 CK_RV C_DeriveKey(CK_SESSION_HANDLE a, CK_MECHANISM_PTR b, CK_OBJECT_HANDLE c, CK_ATTRIBUTE_PTR d,
                   CK_ULONG e, CK_OBJECT_HANDLE_PTR f)
 {
     (void)a; (void)b; (void)c; (void)d; (void)e; (void)f;
-    return CKR_FUNCTION_NOT_SUPPORTED;
+    return refuse(CKR_FUNCTION_NOT_SUPPORTED);
 }
 CK_RV C_GetFunctionStatus(CK_SESSION_HANDLE a)
 {
     (void)a;
-    return CKR_FUNCTION_NOT_PARALLEL;
+    return refuse(CKR_FUNCTION_NOT_PARALLEL);
 }
 CK_RV C_CancelFunction(CK_SESSION_HANDLE a)
 {
     (void)a;
-    return CKR_FUNCTION_NOT_PARALLEL;
+    return refuse(CKR_FUNCTION_NOT_PARALLEL);
 }
 CK_RV C_WaitForSlotEvent(CK_FLAGS a, CK_SLOT_ID_PTR b, CK_VOID_PTR c)
 {
     (void)a; (void)b; (void)c;
-    return CKR_FUNCTION_NOT_SUPPORTED;
+    return refuse(CKR_FUNCTION_NOT_SUPPORTED);
 }
 
 /* 3.0 message-based functions: not offered (static, only reachable
  * through the 3.0 function list). */
 static CK_RV msg_init(CK_SESSION_HANDLE a, CK_MECHANISM *b, CK_OBJECT_HANDLE c)
-{ (void)a; (void)b; (void)c; return CKR_FUNCTION_NOT_SUPPORTED; }
+{ (void)a; (void)b; (void)c; return refuse(CKR_FUNCTION_NOT_SUPPORTED); }
 static CK_RV msg_crypt(CK_SESSION_HANDLE a, void *b, CK_ULONG c, CK_BYTE *d, CK_ULONG e,
                        CK_BYTE *f, CK_ULONG g, CK_BYTE *h, CK_ULONG *i)
 { (void)a; (void)b; (void)c; (void)d; (void)e; (void)f; (void)g; (void)h; (void)i;
-  return CKR_FUNCTION_NOT_SUPPORTED; }
+  return refuse(CKR_FUNCTION_NOT_SUPPORTED); }
 static CK_RV msg_begin(CK_SESSION_HANDLE a, void *b, CK_ULONG c, CK_BYTE *d, CK_ULONG e)
-{ (void)a; (void)b; (void)c; (void)d; (void)e; return CKR_FUNCTION_NOT_SUPPORTED; }
+{ (void)a; (void)b; (void)c; (void)d; (void)e; return refuse(CKR_FUNCTION_NOT_SUPPORTED); }
 static CK_RV msg_next(CK_SESSION_HANDLE a, void *b, CK_ULONG c, CK_BYTE *d, CK_ULONG e,
                       CK_BYTE *f, CK_ULONG *g, CK_FLAGS h)
 { (void)a; (void)b; (void)c; (void)d; (void)e; (void)f; (void)g; (void)h;
-  return CKR_FUNCTION_NOT_SUPPORTED; }
+  return refuse(CKR_FUNCTION_NOT_SUPPORTED); }
 static CK_RV msg_final(CK_SESSION_HANDLE a)
-{ (void)a; return CKR_FUNCTION_NOT_SUPPORTED; }
+{ (void)a; return refuse(CKR_FUNCTION_NOT_SUPPORTED); }
 static CK_RV sign_msg(CK_SESSION_HANDLE a, void *b, CK_ULONG c, CK_BYTE *d, CK_ULONG e,
                       CK_BYTE *f, CK_ULONG *g)
 { (void)a; (void)b; (void)c; (void)d; (void)e; (void)f; (void)g;
-  return CKR_FUNCTION_NOT_SUPPORTED; }
+  return refuse(CKR_FUNCTION_NOT_SUPPORTED); }
 static CK_RV sign_begin(CK_SESSION_HANDLE a, void *b, CK_ULONG c)
-{ (void)a; (void)b; (void)c; return CKR_FUNCTION_NOT_SUPPORTED; }
+{ (void)a; (void)b; (void)c; return refuse(CKR_FUNCTION_NOT_SUPPORTED); }
 static CK_RV verify_msg(CK_SESSION_HANDLE a, void *b, CK_ULONG c, CK_BYTE *d, CK_ULONG e,
                         CK_BYTE *f, CK_ULONG g)
 { (void)a; (void)b; (void)c; (void)d; (void)e; (void)f; (void)g;
-  return CKR_FUNCTION_NOT_SUPPORTED; }
+  return refuse(CKR_FUNCTION_NOT_SUPPORTED); }
 
 #define LIST_240 \
     C_Initialize, C_Finalize, C_GetInfo, C_GetFunctionList, C_GetSlotList, C_GetSlotInfo, \

@@ -676,14 +676,48 @@ static void threads_fork_area(void)
     for (int i = 0; i < 4; i++)
         pthread_join(th[i], NULL);
     CHECK(A, !bad[0] && !bad[1] && !bad[2] && !bad[3], "thread digests failed");
+    /* a digest in progress in the parent when it forks */
+    CK_SESSION_HANDLE ps = 0;
+    CK_MECHANISM sha = { CKM_SHA256, NULL, 0 };
+    RV(A, f->C_OpenSession(1, CKF_SERIAL_SESSION, NULL, NULL, &ps), CKR_OK);
+    RV(A, f->C_DigestInit(ps, &sha), CKR_OK);
+    RV(A, f->C_DigestUpdate(ps, (CK_BYTE *)"a", 1), CKR_OK);
     fflush(stdout);
     pid_t p = fork();
     if (p == 0) {
         CK_INFO info;
         CK_SESSION_HANDLE s;
+        CK_SLOT_ID slots[4];
+        CK_ULONG ns = 4, n1 = 32;
+        CK_BYTE buf[64];
         int rc = 0;
         if (f->C_GetInfo(&info) != CKR_CRYPTOKI_NOT_INITIALIZED)
             rc |= 1;
+        /* every call, the parent's session and the stubs included, until
+         * C_Initialize: PKCS#11's rule for a forked child */
+        CK_RV got[] = {
+            f->C_GetSlotList(CK_FALSE, slots, &ns),
+            f->C_OpenSession(1, CKF_SERIAL_SESSION, NULL, NULL, &s),
+            f->C_DigestUpdate(ps, (CK_BYTE *)"b", 1),
+            f->C_DigestFinal(ps, buf, &n1),
+            f->C_DigestInit(ps, &sha),
+            f->C_CloseSession(ps),
+            f->C_SignRecoverInit(ps, &sha, 1),
+            f->C_VerifyRecoverInit(ps, &sha, 1),
+            f->C_DigestEncryptUpdate(ps, buf, 1, buf, &n1),
+            f->C_GenerateKeyPair(ps, &sha, NULL, 0, NULL, 0, &s, &s),
+            f->C_DeriveKey(ps, &sha, 1, NULL, 0, &s),
+            f->C_GetFunctionStatus(ps),
+            f->C_CancelFunction(ps),
+            f->C_WaitForSlotEvent(0, slots, NULL),
+            f->C_Finalize(NULL),
+        };
+        for (size_t i = 0; i < sizeof(got) / sizeof(got[0]); i++)
+            if (got[i] != CKR_CRYPTOKI_NOT_INITIALIZED) {
+                printf("FAIL  threads-fork: child call %zu returned 0x%lx\n", i,
+                       (unsigned long)got[i]);
+                rc |= 16;
+            }
         if (f->C_Initialize(NULL) != CKR_OK)
             rc |= 2;
         if (f->C_OpenSession(1, CKF_SERIAL_SESSION, NULL, NULL, &s) != CKR_OK)
@@ -702,6 +736,14 @@ static void threads_fork_area(void)
     CHECK(A, WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %d", WEXITSTATUS(st));
     CK_INFO info;
     RV(A, f->C_GetInfo(&info), CKR_OK);   /* the parent is unaffected */
+    /* and its digest goes on: SHA-256("ab") */
+    static const CK_BYTE ab[4] = { 0xfb, 0x8e, 0x20, 0xfc };
+    CK_BYTE md[32];
+    CK_ULONG mdl = sizeof md;
+    RV(A, f->C_DigestUpdate(ps, (CK_BYTE *)"b", 1), CKR_OK);
+    RV(A, f->C_DigestFinal(ps, md, &mdl), CKR_OK);
+    CHECK(A, mdl == 32 && !memcmp(md, ab, 4), "the parent's digest changed across the fork");
+    f->C_CloseSession(ps);
 }
 
 int main(int argc, char **argv)
