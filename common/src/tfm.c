@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <linux/if_alg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,41 @@ static int leaves_no_headroom(int fd)
     return (rlim_t)fd + reserve >= r.rlim_cur;
 }
 
+/* After a refusal for lack of fds the next attempts would most likely be
+ * refused too, each costing a socket, bind, getrlimit and close (a server
+ * short of fds asks for thousands a second): refuse a growing number of
+ * them (1, 2, 4 ... 1024) without trying, until one succeeds again. */
+static atomic_uint skip_left;
+static atomic_uint skip_next = 1;
+
+static int skipping(void)
+{
+    unsigned n = atomic_load_explicit(&skip_left, memory_order_relaxed);
+    while (n)
+        if (atomic_compare_exchange_weak_explicit(&skip_left, &n, n - 1, memory_order_relaxed,
+                                                  memory_order_relaxed))
+            return 1;
+    return 0;
+}
+
+static void fds_refused(void)
+{
+    unsigned next = atomic_load_explicit(&skip_next, memory_order_relaxed);
+    atomic_store_explicit(&skip_left, next, memory_order_relaxed);
+    atomic_store_explicit(&skip_next, next < 1024 ? next * 2 : 1024, memory_order_relaxed);
+}
+
+static void fds_available(void)
+{
+    if (atomic_load_explicit(&skip_next, memory_order_relaxed) != 1)
+        atomic_store_explicit(&skip_next, 1, memory_order_relaxed);
+}
+
+static int is_fd_shortage(int neg_errno)
+{
+    return neg_errno == -EMFILE || neg_errno == -ENFILE;
+}
+
 kc_status kc_tfm_open(kc_tfm **out, kc_alg_id id, const char *driver, kc_error *err)
 {
     const kc_alg_info *a = kc_alg(id);
@@ -45,8 +81,15 @@ kc_status kc_tfm_open(kc_tfm **out, kc_alg_id id, const char *driver, kc_error *
     if (!a)
         return kc_fail(err, KC_ERR_INVALID_ARG, 0, "unknown algorithm id %d", (int)id);
     const char *name = driver && *driver ? driver : a->kernel_name;
+    if (skipping())
+        return kc_fail(err, KC_ERR_KERNEL, EMFILE,
+                       "%s: short of fds, not tried after recent refusals (EMFILE, errno %d)",
+                       a->name, EMFILE);
     int fd = kc_afalg_bind(a->kernel_type, name);
+    if (is_fd_shortage(fd))
+        fds_refused();
     if (fd >= 0 && leaves_no_headroom(fd)) {
+        fds_refused();
         close(fd);
         return kc_fail(err, KC_ERR_KERNEL, EMFILE,
                        "%s: fd table nearly full (fd %d): left to the application "
@@ -121,13 +164,18 @@ int kc_tfm_accept(kc_tfm *t, kc_error *err)
         return -1;
     }
     int fd = kc_afalg_accept(t->fd);
+    if (is_fd_shortage(fd))
+        fds_refused();
     if (fd >= 0 && leaves_no_headroom(fd)) {
+        fds_refused();
         close(fd);
         kc_fail(err, KC_ERR_KERNEL, EMFILE,
                 "%s: fd table nearly full (fd %d): left to the application (EMFILE, errno %d)",
                 t->label, fd, EMFILE);
         return -1;
     }
+    if (fd >= 0)
+        fds_available();
     if (fd < 0) {
         if (fd == -ENOKEY)
             kc_fail(err, KC_ERR_KEY, -fd, "%s: no key set", t->label);
