@@ -7,6 +7,7 @@
 int cmd_info(int argc, char **argv);
 int cmd_selftest(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_key(int argc, char **argv);
 
 /* The one line printed, with exit status 2, when the kernel has no AF_ALG. */
 int report_no_afalg(FILE *f);

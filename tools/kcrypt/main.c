@@ -8,6 +8,8 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: kcrypt info [--all]   algorithms this kernel offers, with driver,\n"
                "                             priority and hardware offload\n"
+               "       kcrypt key import|generate|list|export|delete ...\n"
+               "                             RSA private keys held by the kernel (kcrypt key --help)\n"
                "       kcrypt selftest       a known-answer test of each algorithm\n"
                "       kcrypt bench [--json] [--runs N] [--time S] [--sizes 64,16384] [--no-count]\n"
                "                    [--provider-dir DIR] [--calibrate]\n"
@@ -25,6 +27,8 @@ int main(int argc, char **argv)
         return cmd_info(argc - 1, argv + 1);
     if (!strcmp(argv[1], "bench"))
         return cmd_bench(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "key"))
+        return cmd_key(argc - 1, argv + 1);
     if (!strcmp(argv[1], "selftest"))
         return cmd_selftest(argc - 1, argv + 1);
     if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {

@@ -13,6 +13,7 @@
 #include "kc/keywrap.h"
 #include "kc/rng.h"
 #include "kc/keyring.h"
+#include "kc/pkey.h"
 #include "kc/raw.h"
 #include "kc/io.h"
 #include "kc/fork.h"
