@@ -1,8 +1,12 @@
-/* The kcrypt key reference file: a PEM block "KCRYPT KEY REFERENCE" whose
- * RFC 1421-style headers name the kernel key (description, keyring, serial)
- * and whose body is the public key (SubjectPublicKeyInfo DER), so the public
- * half never needs the kernel. Shared by the provider's decoder and the
- * kcrypt CLI that writes the file. It holds nothing secret. */
+/* The kcrypt key reference file: one line for people, then a PEM block
+ * "KCRYPT KEY REFERENCE" holding the DER of
+ *   KcryptKeyRef ::= SEQUENCE { version INTEGER (1), description UTF8String,
+ *                               keyring UTF8String, serial INTEGER,
+ *                               publicKey OCTET STRING -- SubjectPublicKeyInfo DER }
+ * so the public half never needs the kernel. No PEM headers: OpenSSL's own
+ * PEM decoder reads any header as encryption parameters and fails on ours.
+ * Shared by the provider's decoder and the kcrypt CLI that writes the file.
+ * It holds nothing secret. */
 #ifndef KCP_KEYREF_H
 #define KCP_KEYREF_H
 
@@ -25,6 +29,11 @@ int kcr_write(BIO *out, const kcr_ref *ref);
 /* 1: parsed; 0: not a reference (another PEM or no PEM); -1: a reference
  * that is malformed (*why says how). */
 int kcr_parse(const unsigned char *buf, size_t len, kcr_ref *ref, const char **why);
+/* the same for the DER body alone; 0 when it is not a KcryptKeyRef */
+int kcr_parse_der(const unsigned char *der, size_t len, kcr_ref *ref, const char **why);
+/* 1 and the body (OPENSSL_free it) of the file's KCRYPT KEY REFERENCE block;
+ * 0 when there is none; -1 when it is unreadable */
+int kcr_pem_body(const unsigned char *buf, size_t len, unsigned char **der, long *dlen);
 void kcr_free(kcr_ref *ref);
 
 #endif

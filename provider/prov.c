@@ -104,6 +104,10 @@ static const OSSL_ALGORITHM *prov_query(void *provctx, int operation_id, int *no
     case OSSL_OP_CIPHER: return p->ciphers;
     case OSSL_OP_MAC: return p->macs;
     case OSSL_OP_RAND: return p->rands;
+    case OSSL_OP_KEYMGMT: return p->keymgmt;
+    case OSSL_OP_SIGNATURE: return p->signature;
+    case OSSL_OP_ASYM_CIPHER: return p->asym_cipher;
+    case OSSL_OP_DECODER: return p->decoder;
     default: return NULL;
     }
 }
@@ -159,6 +163,9 @@ int OSSL_provider_init(const OSSL_CORE_HANDLE *handle, const OSSL_DISPATCH *in,
         case OSSL_FUNC_CORE_VSET_ERROR:
             p->c_vset_error = OSSL_FUNC_core_vset_error(in);
             break;
+        case OSSL_FUNC_BIO_READ_EX:
+            p->c_bio_read_ex = OSSL_FUNC_BIO_read_ex(in);
+            break;
         default:
             break;
         }
@@ -176,6 +183,7 @@ int OSSL_provider_init(const OSSL_CORE_HANDLE *handle, const OSSL_DISPATCH *in,
         prov_teardown(p);
         return 0;
     }
+    kcp_rsa_algs(p);
     report_shortfall(p);
     *out = prov_functions;
     *provctx = p;

@@ -63,9 +63,11 @@ typedef struct kcp_prov {
     OSSL_FUNC_core_new_error_fn *c_new_error;
     OSSL_FUNC_core_set_error_debug_fn *c_set_error_debug;
     OSSL_FUNC_core_vset_error_fn *c_vset_error;
+    OSSL_FUNC_BIO_read_ex_fn *c_bio_read_ex;   /* the decoder reads the core's BIO */
     kcp_conf conf;
     char status[256];            /* why kcrypt offers less than it could, "" if not */
     OSSL_ALGORITHM *digests, *ciphers, *macs, *rands;
+    const OSSL_ALGORITHM *keymgmt, *signature, *asym_cipher, *decoder; /* kernel RSA keys */
     kcp_soft soft;
     kcp_pool pool;
     int pool_ready;
@@ -172,6 +174,12 @@ EVP_MAC *kcp_soft_mac(kcp_prov *p, int cmac);
  * the algorithm and the reason otherwise. */
 int kcp_soft_permitted(kcp_prov *p, const char *alg, const char *why);
 void kcp_soft_free(kcp_soft *s);
+/* The private default-provider context, for public-key work on kernel keys */
+OSSL_LIB_CTX *kcp_soft_libctx(kcp_prov *p);
+
+/* rsa_*.c: RSA private keys held by the kernel's asymmetric key type;
+ * sets the four lists above when the kernel has the key type. */
+void kcp_rsa_algs(kcp_prov *p);
 
 /* Dispatch templates of each kind, completed per slot by algs.c. */
 extern const OSSL_DISPATCH kcp_digest_functions[];

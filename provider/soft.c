@@ -41,6 +41,16 @@ static void soft_failed(kcp_prov *p, const char *what)
             "%s: OpenSSL's default implementation could not be fetched", what);
 }
 
+OSSL_LIB_CTX *kcp_soft_libctx(kcp_prov *p)
+{
+    pthread_mutex_lock(&p->soft.lock);
+    OSSL_LIB_CTX *ctx = soft_libctx_locked(p);
+    pthread_mutex_unlock(&p->soft.lock);
+    if (!ctx)
+        soft_failed(p, "public-key operations");
+    return ctx;
+}
+
 const EVP_MD *kcp_soft_md(kcp_prov *p, kc_alg_id alg)
 {
     kcp_soft *s = &p->soft;
