@@ -29,36 +29,6 @@ static unsigned char *read_all(kcp_prov *p, OSSL_CORE_BIO *cin, size_t *len)
     return buf;
 }
 
-static int pem_decode(void *ctx, OSSL_CORE_BIO *cin, int selection, OSSL_CALLBACK *data_cb,
-                      void *data_cbarg, OSSL_PASSPHRASE_CALLBACK *pw_cb, void *pw_cbarg)
-{
-    (void)selection, (void)pw_cb, (void)pw_cbarg;
-    kcp_prov *p = ctx;
-    size_t len;
-    unsigned char *buf = read_all(p, cin, &len), *der = NULL;
-    long dlen = 0;
-    int rc = buf ? kcr_pem_body(buf, len, &der, &dlen) : 0;
-    OPENSSL_free(buf);
-    if (rc == 0)
-        return 1;
-    if (rc < 0) {
-        KCP_ERR(p, KCP_R_INVALID_ARGUMENT, "kcrypt key reference: unreadable PEM");
-        return 0;
-    }
-    int objtype = OSSL_OBJECT_PKEY;
-    OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_int(OSSL_OBJECT_PARAM_TYPE, &objtype),
-        OSSL_PARAM_construct_utf8_string(OSSL_OBJECT_PARAM_DATA_TYPE, (char *)"RSA", 0),
-        OSSL_PARAM_construct_utf8_string(OSSL_OBJECT_PARAM_DATA_STRUCTURE,
-                                         (char *)REF_STRUCTURE, 0),
-        OSSL_PARAM_construct_octet_string(OSSL_OBJECT_PARAM_DATA, der, (size_t)dlen),
-        OSSL_PARAM_END
-    };
-    rc = data_cb(params, data_cbarg);
-    OPENSSL_free(der);
-    return rc;
-}
-
 /* The kernel key the reference names, with the reference's public key. */
 static kcp_rsakey *key_from_ref(kcp_prov *p, const kcr_ref *ref)
 {
@@ -95,6 +65,54 @@ static kcp_rsakey *key_from_ref(kcp_prov *p, const kcr_ref *ref)
     k->pub = pub;
     memcpy(k->desc, ref->desc, sizeof(k->desc));
     return k;
+}
+
+static int pem_decode(void *ctx, OSSL_CORE_BIO *cin, int selection, OSSL_CALLBACK *data_cb,
+                      void *data_cbarg, OSSL_PASSPHRASE_CALLBACK *pw_cb, void *pw_cbarg)
+{
+    (void)selection, (void)pw_cb, (void)pw_cbarg;
+    kcp_prov *p = ctx;
+    size_t len;
+    unsigned char *buf = read_all(p, cin, &len), *der = NULL;
+    long dlen = 0;
+    int rc = buf ? kcr_pem_body(buf, len, &der, &dlen) : 0;
+    OPENSSL_free(buf);
+    if (rc == 0)
+        return 1;
+    if (rc < 0) {
+        KCP_ERR(p, KCP_R_INVALID_ARGUMENT, "kcrypt key reference: unreadable PEM");
+        return 0;
+    }
+    /* Find the kernel key now, once more than needed: OpenSSL's store drops
+     * errors raised in the DER step, so a missing key, a refused permission
+     * or a kernel without the key type must be reported from here. */
+    kcr_ref ref;
+    const char *why;
+    kcp_rsakey *k = NULL;
+    rc = kcr_parse_der(der, (size_t)dlen, &ref, &why);
+    if (rc == 1) {
+        k = key_from_ref(p, &ref);
+        kcr_free(&ref);
+    } else {
+        KCP_ERR(p, KCP_R_INVALID_ARGUMENT, "kcrypt key reference: %s", why);
+    }
+    if (!k) {
+        OPENSSL_free(der);
+        return 0;
+    }
+    kcp_rsakey_free(k);
+    int objtype = OSSL_OBJECT_PKEY;
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_int(OSSL_OBJECT_PARAM_TYPE, &objtype),
+        OSSL_PARAM_construct_utf8_string(OSSL_OBJECT_PARAM_DATA_TYPE, (char *)"RSA", 0),
+        OSSL_PARAM_construct_utf8_string(OSSL_OBJECT_PARAM_DATA_STRUCTURE,
+                                         (char *)REF_STRUCTURE, 0),
+        OSSL_PARAM_construct_octet_string(OSSL_OBJECT_PARAM_DATA, der, (size_t)dlen),
+        OSSL_PARAM_END
+    };
+    rc = data_cb(params, data_cbarg);
+    OPENSSL_free(der);
+    return rc;
 }
 
 static int der_decode(void *ctx, OSSL_CORE_BIO *cin, int selection, OSSL_CALLBACK *data_cb,

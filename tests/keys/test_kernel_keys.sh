@@ -1,0 +1,197 @@
+#!/bin/bash
+# RSA private keys held by the kernel: `kcrypt key` and the provider's
+# kernel-key algorithms, asserted per kernel.
+# - Kernel with the asymmetric key type (6.12): import/generate/list/export/
+#   delete round trip; refusals; signatures made with the kernel key checked
+#   byte for byte against the default provider (PKCS#1 v1.5, deterministic)
+#   or verified by it (PSS); OAEP and PKCS#1 decryption of default-provider
+#   ciphertexts; tampered ciphertext and wrong padding give errors, not
+#   bytes; s_server with the reference file, TLS 1.2 (RSA PKCS#1) and
+#   TLS 1.3 (RSA-PSS), s_client on the default provider verifying; the
+#   audit lines in syslog (authpriv) with label and id.
+# - Kernel without it (Debian's 6.1): every entry point refuses and names
+#   what the kernel lacks.
+# usage: test_kernel_keys.sh KCRYPT_CLI MODULE_DIR SOURCE_DIR  (inside a kernel)
+. "$3/tests/provider/lib.sh"
+kcrypt=$1 moddir=$2 src=$3
+work=$(mkwork keys)
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+cd "$work" || exit 1
+lo_up
+
+# the test's key and certificate come from the default provider alone
+export OPENSSL_CONF=/dev/null
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out key8.pem 2>/dev/null
+openssl pkey -in key8.pem -traditional -outform DER -out key1.der      # PKCS#1 DER
+openssl pkey -in key8.pem -pubout -out pub.pem
+openssl req -x509 -new -key key8.pem -subj /CN=localhost -days 2 -out cert.pem 2>/dev/null
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ec.pem 2>/dev/null
+[ -s key1.der ] && [ -s cert.pem ] || { fail "test keys"; summary; exit 1; }
+mkconf k.cnf "$moddir" "$src"
+K() { "$kcrypt" key "$@"; }
+P() { OPENSSL_CONF=$work/k.cnf "$@"; }
+
+# What the kernel can hold, asked of the kernel directly, not of kcrypt.
+if keyctl padd asymmetric kcrypt-test:probe @p < /dev/null 2>&1 | grep -q "No such device"; then
+    echo "kernel $(uname -r): no asymmetric key type"
+    K import --in key8.pem --label web --ref web.ref > out 2>&1
+    check "import refused: kernel without the asymmetric key type, named" \
+        grep -q 'no "asymmetric" key type' out
+    K generate --label gen --ref gen.ref > out 2>&1
+    check "generate refused, named" grep -q 'no "asymmetric" key type' out
+    K list > out 2>&1
+    check "list refused, named" grep -q 'no "asymmetric" key type' out
+    # a reference file made on another machine (kernel-key.ref, public key only)
+    cp "$src/tests/keys/kernel-key.ref" web.ref
+    P openssl pkeyutl -sign -inkey web.ref -in /dev/null > out 2>&1
+    check "provider: a reference on this kernel fails naming the missing key type" \
+        grep -q 'no \\"asymmetric\\" key type\|no "asymmetric" key type' out
+    P openssl list -key-managers -provider kcrypt > out 2>&1
+    check "provider offers no kernel RSA key manager here" bash -c '! grep -q "held by the kernel" out'
+    summary
+    exit $?
+fi
+echo "kernel $(uname -r): asymmetric key type present"
+
+# --- kcrypt key: the audit lines go to a private /dev/log ---
+logsock=$work/log.sock
+perl -MIO::Socket::UNIX -e '
+    my $s = IO::Socket::UNIX->new(Type => SOCK_DGRAM, Local => $ARGV[0]) or die "bind: $!";
+    open(my $o, ">>", $ARGV[1]) or die; $o->autoflush(1);
+    while (defined $s->recv(my $m, 4096)) { print $o "$m\n" }' "$logsock" "$work/syslog" &
+for _ in $(seq 50); do [ -S "$logsock" ] && break; sleep 0.1; done
+# kcrypt in a mount namespace whose /dev is a private tmpfs (the guest's
+# /dev is the host's directory, never written here) with /dev/log a link
+# to the socket above
+mkdir -p olddev
+KL() {
+    unshare -m bash -c 'mount --bind /dev "$1/olddev" && mount -t tmpfs tmpfs /dev || exit 97
+                        for d in null zero random urandom; do
+                            touch /dev/$d && mount --bind "$1/olddev/$d" /dev/$d || exit 98
+                        done
+                        ln -s "$2" /dev/log
+                        shift 2; exec "$@"' _ "$work" "$logsock" "$kcrypt" key "$@"
+}
+
+KL import --in key8.pem --label web --ref web.ref > out 2>&1
+check "import PEM PKCS#8" grep -q "kcrypt:web web.ref" out
+web=$(awk '{print $1}' out)
+KL import --in key1.der --label web1 --ref web1.ref > out 2>&1
+check "import DER PKCS#1" grep -q "kcrypt:web1" out
+KL generate --bits 2048 --label gen --ref gen.ref > out 2>&1
+check "generate" grep -q "kcrypt:gen" out
+gen=$(awk '{print $1}' out)
+K list > list.txt 2>&1
+check "list shows the three keys with size, type and keyring" \
+    bash -c "grep -q '^$web  *asymmetric  *2048 user  *kcrypt:web ' list.txt &&
+             grep -q 'kcrypt:web1 ' list.txt && grep -q '^$gen .*kcrypt:gen ' list.txt"
+check "the reference file holds no private key" bash -c '! grep -q "BEGIN.*PRIVATE" web.ref'
+K export --ref web.ref --out web.pub > /dev/null 2>&1
+check "export: the public key is the imported key's" cmp web.pub pub.pem
+KL delete --ref gen.ref > out 2>&1
+check "delete" grep -q "deleted $gen kcrypt:gen" out
+K delete --ref gen.ref > out 2>&1; rc=$?
+check "delete again: no such key, named" bash -c "[ $rc = 1 ] && grep -q 'kcrypt:gen.*Required key not available' out"
+K export --ref gen.ref > out 2>&1
+check "export of a deleted key refused" grep -q "Required key not available" out
+K import --in ec.pem --label ec --ref ec.ref > out 2>&1
+check "an EC key is refused: RSA only" grep -q "RSA private keys only" out
+K import --in cert.pem --label junk --ref junk.ref > out 2>&1
+check "not a key: refused" grep -q "no RSA private key" out
+K list --keyring nosuch > out 2>&1
+check "unknown keyring named" grep -q 'unknown keyring "nosuch"' out
+# no permission: the possessor may only view the key
+K import --in key8.pem --label locked --ref locked.ref > out 2>&1
+locked=$(awk '{print $1}' out)
+keyctl setperm "$locked" 0x01000000
+K export --ref locked.ref > out 2>&1
+check "no permission: EACCES named" grep -q "Permission denied (EACCES" out
+P openssl pkeyutl -sign -inkey locked.ref -in /dev/null > out 2>&1
+check "provider: no permission, EACCES named" grep -q "EACCES" out
+sleep 0.3
+check "syslog authpriv: import, generate, delete with label and id" \
+    bash -c "grep -q '^<85>.*kcrypt\[[0-9]*\]: key import: label=\"web\" id=$web result=ok' syslog &&
+             grep -q 'key generate: label=\"gen\" id=$gen result=ok' syslog &&
+             grep -q 'key delete: label=\"kcrypt:gen\" id=$gen result=ok' syslog"
+check "syslog lines carry no key material" \
+    bash -c "! grep -qi 'BEGIN\|MII' syslog && [ \$(wc -l < syslog) -ge 4 ]"
+
+# --- signatures: the kernel key's against the default provider's ---
+head -c 1000 /dev/urandom > msg
+for h in sha1 sha224 sha256 sha384 sha512; do
+    P openssl dgst -$h -sign web.ref -out k.$h msg 2>err.$h
+    openssl dgst -$h -sign key8.pem -out d.$h msg
+    check "PKCS#1 v1.5 $h: byte for byte the default provider's" cmp k.$h d.$h
+    openssl dgst -$h -verify pub.pem -signature k.$h msg > /dev/null
+    check "PKCS#1 v1.5 $h: verified by the default provider" [ $? = 0 ]
+done
+for h in sha256 sha384 sha512; do
+    for salt in digest max; do
+        P openssl dgst -$h -sign web.ref -sigopt rsa_padding_mode:pss \
+            -sigopt rsa_pss_saltlen:$salt -out p.$h msg 2>/dev/null
+        openssl dgst -$h -verify pub.pem -sigopt rsa_padding_mode:pss \
+            -sigopt rsa_pss_saltlen:$salt -signature p.$h msg > /dev/null 2>&1
+        check "PSS $h salt $salt: verified by the default provider" [ $? = 0 ]
+    done
+done
+openssl dgst -sha256 -binary msg > msg.dgst
+P openssl pkeyutl -verify -inkey web.ref -in msg.dgst -sigfile d.sha256 -pkeyopt digest:sha256 \
+    > /dev/null 2>&1
+check "verify with the kernel key's public half" [ $? = 0 ]
+printf x >> msg
+openssl dgst -sha256 -binary msg > msg.dgst
+P openssl pkeyutl -verify -inkey web.ref -in msg.dgst -sigfile d.sha256 -pkeyopt digest:sha256 \
+    > /dev/null 2>&1
+check "a changed message does not verify" [ $? = 1 ]
+P openssl dgst -sha3-256 -sign web.ref -out x msg > out 2>&1
+check "PKCS#1 v1.5 with SHA3: refused, named" grep -q "SHA-1 and SHA-2 digests only" out
+
+# --- decryption: default-provider ciphertexts ---
+head -c 100 /dev/urandom > pt
+openssl pkeyutl -encrypt -pubin -inkey pub.pem -in pt -out ct.pkcs1 -pkeyopt rsa_padding_mode:pkcs1
+openssl pkeyutl -encrypt -pubin -inkey pub.pem -in pt -out ct.oaep -pkeyopt rsa_padding_mode:oaep
+openssl pkeyutl -encrypt -pubin -inkey pub.pem -in pt -out ct.oaep256 -pkeyopt rsa_padding_mode:oaep \
+    -pkeyopt rsa_oaep_md:sha256 -pkeyopt rsa_mgf1_md:sha256 -pkeyopt rsa_oaep_label:0a0b0c
+P openssl pkeyutl -decrypt -inkey web.ref -in ct.pkcs1 -out pt.pkcs1 -pkeyopt rsa_padding_mode:pkcs1 2>/dev/null
+check "PKCS#1 v1.5 decryption" cmp pt pt.pkcs1
+P openssl pkeyutl -decrypt -inkey web.ref -in ct.oaep -out pt.oaep -pkeyopt rsa_padding_mode:oaep 2>/dev/null
+check "OAEP (SHA-1) decryption" cmp pt pt.oaep
+P openssl pkeyutl -decrypt -inkey web.ref -in ct.oaep256 -out pt.oaep256 -pkeyopt rsa_padding_mode:oaep \
+    -pkeyopt rsa_oaep_md:sha256 -pkeyopt rsa_mgf1_md:sha256 -pkeyopt rsa_oaep_label:0a0b0c 2>/dev/null
+check "OAEP (SHA-256, label) decryption" cmp pt pt.oaep256
+P openssl pkeyutl -decrypt -inkey web.ref -in ct.oaep256 -out bad1 -pkeyopt rsa_padding_mode:oaep \
+    -pkeyopt rsa_oaep_md:sha256 -pkeyopt rsa_mgf1_md:sha256 -pkeyopt rsa_oaep_label:0a0b0d > out 2>&1
+check "OAEP with the wrong label: an error, no bytes" bash -c "[ $? != 0 ] && [ ! -s bad1 ] && grep -q 'bad padding' out"
+P openssl pkeyutl -decrypt -inkey web.ref -in ct.oaep -out bad2 -pkeyopt rsa_padding_mode:pkcs1 > out 2>&1
+check "OAEP ciphertext as PKCS#1: an error, no bytes" bash -c "[ $? != 0 ] && [ ! -s bad2 ]"
+P openssl pkeyutl -decrypt -inkey web.ref -in ct.pkcs1 -out bad3 -pkeyopt rsa_padding_mode:oaep > out 2>&1
+check "PKCS#1 ciphertext as OAEP: an error, no bytes" bash -c "[ $? != 0 ] && [ ! -s bad3 ]"
+cp ct.oaep ct.bad; printf '\x55' | dd of=ct.bad bs=1 seek=100 conv=notrunc 2>/dev/null
+P openssl pkeyutl -decrypt -inkey web.ref -in ct.bad -out bad4 -pkeyopt rsa_padding_mode:oaep > out 2>&1
+check "tampered OAEP ciphertext: an error, no bytes" bash -c "[ $? != 0 ] && [ ! -s bad4 ]"
+P openssl pkeyutl -encrypt -inkey web.ref -in pt -out ct.k -pkeyopt rsa_padding_mode:oaep 2>/dev/null
+openssl pkeyutl -decrypt -inkey key8.pem -in ct.k -out pt.k -pkeyopt rsa_padding_mode:oaep 2>/dev/null
+check "encryption with the reference's public half" cmp pt pt.k
+
+# --- TLS: s_server with the reference file, s_client on the default provider ---
+port=4460
+for v in tls1_2 tls1_3; do
+    port=$((port + 1))
+    P openssl s_server -accept $port -key web.ref -cert cert.pem -$v -www -naccept 1 \
+        > srv.$v 2>&1 &
+    srv=$!
+    wait_port $port || { fail "s_server $v did not start: $(head -3 srv.$v)"; continue; }
+    extra=()
+    [ $v = tls1_2 ] && extra=(-sigalgs RSA+SHA256 -cipher ECDHE-RSA-AES128-GCM-SHA256)
+    echo | openssl s_client -connect 127.0.0.1:$port -CAfile cert.pem -verify_return_error \
+        -servername localhost -brief -$v "${extra[@]}" > cli.$v 2>&1
+    want="RSA-PSS"; [ $v = tls1_2 ] && want="RSA"
+    check "$v: handshake verified, signed $want by the kernel key" \
+        bash -c "grep -q 'Verification: OK' cli.$v && grep -q '^Signature type: $want\$' cli.$v"
+    wait $srv
+done
+
+keyctl invalidate "$web" 2>/dev/null
+P openssl dgst -sha256 -sign web.ref -out x msg > out 2>&1
+check "provider: a reference to a deleted key fails naming it" grep -q 'kcrypt:web.*Required key not available' out
+summary
