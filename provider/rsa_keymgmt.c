@@ -169,12 +169,12 @@ static int rsa_get_params(void *kd, OSSL_PARAM params[])
     if ((q = OSSL_PARAM_locate(params, OSSL_PKEY_PARAM_DEFAULT_DIGEST)) &&
         !OSSL_PARAM_set_utf8_string(q, "SHA256"))
         return 0;
-    for (const char *name = OSSL_PKEY_PARAM_RSA_N; name;
-         name = name == (const char *)OSSL_PKEY_PARAM_RSA_N ? OSSL_PKEY_PARAM_RSA_E : NULL) {
-        if (!(q = OSSL_PARAM_locate(params, name)))
+    static const char *const numbers[] = { OSSL_PKEY_PARAM_RSA_N, OSSL_PKEY_PARAM_RSA_E };
+    for (size_t i = 0; i < 2; i++) {
+        if (!(q = OSSL_PARAM_locate(params, numbers[i])))
             continue;
         BIGNUM *bn = NULL;
-        int ok = EVP_PKEY_get_bn_param(k->pub, name, &bn) && OSSL_PARAM_set_BN(q, bn);
+        int ok = EVP_PKEY_get_bn_param(k->pub, numbers[i], &bn) && OSSL_PARAM_set_BN(q, bn);
         BN_free(bn);
         if (!ok)
             return 0;
