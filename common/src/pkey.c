@@ -166,6 +166,8 @@ kc_status kc_pkey_sign_pkcs1(int32_t serial, const char *hash, const unsigned ch
         return kc_fail(err, KC_ERR_INVALID_ARG, 0, "pkey: PKCS#1 v1.5 signing with %s", hash);
     char info[48];
     snprintf(info, sizeof(info), "enc=pkcs1 hash=%s", hash);
+    /* valgrind does not model what keyctl(PKEY_*) writes: define it first */
+    memset(sig, 0, siglen);
     long n = keyctl_pkey_sign(serial, info, digest, dlen, sig, siglen);
     if (n < 0) {
         int e = errno;
@@ -181,6 +183,8 @@ kc_status kc_pkey_sign_pkcs1(int32_t serial, const char *hash, const unsigned ch
 kc_status kc_pkey_private_raw(int32_t serial, const unsigned char *in, size_t len,
                               unsigned char *out, kc_error *err)
 {
+    if (out != in)
+        memset(out, 0, len);   /* see kc_pkey_sign_pkcs1 */
     long n = keyctl_pkey_decrypt(serial, "enc=raw", in, len, out, len);
     if (n < 0) {
         int e = errno;
