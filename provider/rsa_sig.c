@@ -49,17 +49,20 @@ static void *sig_dupctx(void *vc)
     sigctx *c = vc, *d = OPENSSL_memdup(c, sizeof(*c));
     if (!d)
         return NULL;
+    d->md = d->mgf1 = NULL;
     d->mdctx = NULL;
-    if ((c->md && !EVP_MD_up_ref(c->md)) || (c->mgf1 && !EVP_MD_up_ref(c->mgf1)) ||
-        (c->mdctx && (!(d->mdctx = EVP_MD_CTX_new()) ||
-                      !EVP_MD_CTX_copy_ex(d->mdctx, c->mdctx)))) {
-        /* up_ref cannot fail for fetched digests; keep the counts honest anyway */
-        d->md = d->mgf1 = NULL;
-        EVP_MD_CTX_free(d->mdctx);
-        OPENSSL_free(d);
-        return NULL;
-    }
+    if (c->md && !EVP_MD_up_ref(c->md))
+        goto fail;
+    d->md = c->md;
+    if (c->mgf1 && !EVP_MD_up_ref(c->mgf1))
+        goto fail;
+    d->mgf1 = c->mgf1;
+    if (c->mdctx && (!(d->mdctx = EVP_MD_CTX_new()) || !EVP_MD_CTX_copy_ex(d->mdctx, c->mdctx)))
+        goto fail;
     return d;
+fail:
+    sig_freectx(d);
+    return NULL;
 }
 
 static int set_md(sigctx *c, EVP_MD **slot, const char *name)
