@@ -73,6 +73,7 @@ KL() {
                         shift 2; exec "$@"' _ "$work" "$logsock" "$kcrypt" key "$@"
 }
 
+echo "a message" > msg0
 KL import --in key8.pem --label web --ref web.ref > out 2>&1
 check "import PEM PKCS#8" grep -q "kcrypt:web web.ref" out
 web=$(awk '{print $1}' out)
@@ -88,6 +89,17 @@ check "list shows the three keys with size, type and keyring" \
 check "the reference file holds no private key" bash -c '! grep -q "BEGIN.*PRIVATE" web.ref'
 K export --ref web.ref --out web.pub > /dev/null 2>&1
 check "export: the public key is the imported key's" cmp web.pub pub.pem
+# a stale reference: its key deleted, another key loaded under the same label
+K import --in key8.pem --label stale --ref stale.ref > /dev/null 2>&1
+K delete --ref stale.ref > /dev/null 2>&1
+K generate --label stale --ref stale-new.ref > /dev/null 2>&1
+K export --ref stale.ref > out 2>&1
+check "export of a stale reference refused: not the kernel key's public key" \
+    grep -q "is not kernel key" out
+P openssl dgst -sha256 -sign stale.ref -out stale.sig msg0 > out 2>&1
+check "signing with a stale reference: an error, not a signature that fails later" \
+    bash -c "grep -q 'signature does not verify' out && [ ! -s stale.sig ]"
+K delete --ref stale-new.ref > /dev/null 2>&1
 KL delete --ref gen.ref > out 2>&1
 check "delete" grep -q "deleted $gen kcrypt:gen" out
 K delete --ref gen.ref > out 2>&1; rc=$?

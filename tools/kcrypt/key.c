@@ -13,6 +13,8 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/rsa.h>
 #include <openssl/x509.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,6 +240,22 @@ static int cmd_list(const char *ringname)
     return 0;
 }
 
+/* The kernel key signs a random digest; the public key must verify it. */
+static int kernel_key_matches(int32_t serial, EVP_PKEY *pub, unsigned bits)
+{
+    unsigned char digest[32], sig[512];
+    size_t k = (bits + 7) / 8;
+    kc_error err;
+    EVP_PKEY_CTX *v = EVP_PKEY_CTX_new_from_pkey(NULL, pub, NULL);
+    int ok = k <= sizeof(sig) && v && RAND_bytes(digest, sizeof(digest)) == 1 &&
+             kc_pkey_sign_pkcs1(serial, "sha256", digest, sizeof(digest), sig, k, &err) == KC_OK &&
+             EVP_PKEY_verify_init(v) > 0 && EVP_PKEY_CTX_set_rsa_padding(v, RSA_PKCS1_PADDING) > 0 &&
+             EVP_PKEY_CTX_set_signature_md(v, EVP_sha256()) > 0 &&
+             EVP_PKEY_verify(v, sig, k, digest, sizeof(digest)) == 1;
+    EVP_PKEY_CTX_free(v);
+    return ok;
+}
+
 static int cmd_export(const char *refpath, const char *out)
 {
     kcr_ref ref;
@@ -262,6 +280,11 @@ static int cmd_export(const char *refpath, const char *out)
         if ((int)info.bits != EVP_PKEY_get_bits(pub)) {
             fprintf(stderr, "kcrypt key: kernel key %d has %u bits, the reference's public key %d\n",
                     (int)serial, info.bits, EVP_PKEY_get_bits(pub));
+            goto done;
+        }
+        if (!kernel_key_matches(serial, pub, info.bits)) {
+            fprintf(stderr, "kcrypt key: the reference's public key is not kernel key %d's (a "
+                    "signature by the kernel key does not verify with it)\n", (int)serial);
             goto done;
         }
     } else {
