@@ -22,6 +22,7 @@ void p11_hashop_free(p11_hashop *op)
     op->plen = 0;
     op->spilled = 0;
     op->saved = 0;
+    op->updated = 0;
     op->active = 0;
 }
 
@@ -39,6 +40,7 @@ CK_RV p11_digest_start(p11_hashop *op, CK_MECHANISM_TYPE mech)
     op->out_len = kc_alg(pm->alg)->out_size;
     op->plen = 0;
     op->spilled = 0;
+    op->updated = 0;
     op->active = 1;
     return CKR_OK;
 }
@@ -47,9 +49,10 @@ CK_RV p11_digest_feed(p11_hashop *op, const unsigned char *in, size_t n)
 {
     kc_error err;
     op->saved = 0;
+    op->updated = 1;
     if (!n)
         return CKR_OK;
-    if (!op->spilled && op->plen + n <= P11_DIGEST_HOLD) {
+    if (!op->spilled && n <= P11_DIGEST_HOLD - op->plen) {   /* no sum: it could wrap */
         if (!op->pend && !(op->pend = malloc(P11_DIGEST_HOLD)))
             return CKR_HOST_MEMORY;
         memcpy(op->pend + op->plen, in, n);
@@ -83,10 +86,9 @@ CK_RV C_DigestInit(CK_SESSION_HANDLE hs, CK_MECHANISM_PTR m)
         goto out;
     /* A digest whose state was just saved may be replaced: the caller
      * holds everything it needs to go on, and strongSwan's pkcs11 hasher
-     * starts anew this way after saving. Otherwise one at a time. */
-    if (s->dig.active && s->dig.saved)
-        p11_hashop_free(&s->dig);
-    if (s->dig.active) {
+     * starts anew this way after saving. Otherwise one at a time. Only a
+     * start that succeeds replaces it: a bad mechanism keeps the digest. */
+    if (s->dig.active && !s->dig.saved) {
         rv = CKR_OPERATION_ACTIVE;
         goto out;
     }
@@ -103,7 +105,11 @@ CK_RV C_DigestInit(CK_SESSION_HANDLE hs, CK_MECHANISM_PTR m)
         rv = CKR_MECHANISM_PARAM_INVALID;
         goto out;
     }
-    rv = p11_digest_start(&s->dig, m->mechanism);
+    p11_hashop fresh = { 0 };
+    if ((rv = p11_digest_start(&fresh, m->mechanism)) != CKR_OK)
+        goto out;
+    p11_hashop_free(&s->dig);
+    s->dig = fresh;
 out:
     p11_leave();
     return rv;
@@ -137,9 +143,14 @@ CK_RV C_Digest(CK_SESSION_HANDLE hs, CK_BYTE_PTR in, CK_ULONG n, CK_BYTE_PTR out
         return rv;
     p11_hashop *op;
     if ((rv = dig_op(hs, &op)) == CKR_OK) {
-        if ((!in && n) || !outn) {
+        if ((!in && n) || !outn || n > P11_LEN_MAX) {
             p11_hashop_free(op);
             rv = CKR_ARGUMENTS_BAD;
+        } else if (op->updated) {
+            /* "cannot be used to terminate a multi-part operation"; like
+             * C_Encrypt, a refused C_Digest ends the operation (5.10) */
+            p11_hashop_free(op);
+            rv = CKR_OPERATION_ACTIVE;
         } else {
             rv = finish(op, out, outn, in, n, 1);
         }
@@ -155,7 +166,9 @@ CK_RV C_DigestUpdate(CK_SESSION_HANDLE hs, CK_BYTE_PTR in, CK_ULONG n)
         return rv;
     p11_hashop *op;
     if ((rv = dig_op(hs, &op)) == CKR_OK) {
-        rv = !in && n ? CKR_ARGUMENTS_BAD : p11_digest_feed(op, in, n);
+        rv = !in && n ? CKR_ARGUMENTS_BAD
+             : n > P11_LEN_MAX ? CKR_ARGUMENTS_BAD   /* the only code listed that fits */
+             : p11_digest_feed(op, in, n);
         if (rv != CKR_OK)
             p11_hashop_free(op);
     }

@@ -4,6 +4,7 @@
  * until Final, as SoftHSM does. */
 #include "p11.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,15 +55,27 @@ static CK_RV params(p11_crypt *op, const CK_MECHANISM *m)
         memcpy(op->nonce, c->cb, BLK);
         op->nonce_len = BLK;
         /* The kernel's ctr(aes) counts over all 128 bits; a shorter field
-         * must not wrap inside this message or the two would differ. */
-        if (c->ulCounterBits < 60) {
-            unsigned long long v = 0, room;
+         * must not wrap inside this operation, or the kernel would carry
+         * into the nonce. So, as SoftHSM does, data past the field's last
+         * value is refused. Room is counted in blocks, saturating. */
+        if (c->ulCounterBits < 128) {
+            unsigned bits = (unsigned)c->ulCounterBits;
+            unsigned long long low = 0, blocks;
             for (int i = 8; i < 16; i++)
-                v = v << 8 | c->cb[i];
-            v &= (1ULL << c->ulCounterBits) - 1;
-            room = (1ULL << c->ulCounterBits) - v;
-            op->ctr_bounded = 1;
-            op->ctr_left = room * BLK;
+                low = low << 8 | c->cb[i];
+            if (bits < 64) {
+                low &= (1ULL << bits) - 1;
+                blocks = (1ULL << bits) - low;          /* >= 1 */
+            } else {
+                /* counter bits above the low 64: all ones means the low
+                 * part is the last stretch, else 2^64 blocks and more */
+                int top = 1;
+                for (unsigned b = 64; b < bits; b++)
+                    top &= c->cb[15 - b / 8] >> (b % 8) & 1;
+                blocks = top ? ~low + 1 : 0;            /* 0: >= 2^64 */
+            }
+            op->ctr_bounded = blocks != 0;
+            op->ctr_left = blocks > ULLONG_MAX / BLK ? ULLONG_MAX : blocks * BLK;
         }
         return CKR_OK;
     }
@@ -197,8 +210,9 @@ static size_t update_size(const p11_crypt *op, size_t n)
 
 static CK_RV buffer(p11_crypt *op, const unsigned char *in, size_t n)
 {
-    if (op->len + n < op->len)
-        return CKR_DATA_LEN_RANGE;
+    /* n <= P11_LEN_MAX (checked at the entry points): no sum here wraps */
+    if (n > P11_LEN_MAX - op->len)
+        return len_err(op);
     if (op->len + n > op->cap) {
         size_t cap = op->cap ? op->cap : 256;
         while (cap < op->len + n)
@@ -402,8 +416,14 @@ static CK_RV one_shot(CK_SESSION_HANDLE hs, p11_dir dir, CK_BYTE_PTR in, CK_ULON
         return rv;
     if ((!in && n) || !outn)
         return end(op, CKR_ARGUMENTS_BAD, 1);
-    if (op->len || op->blen)   /* C_Encrypt after C_EncryptUpdate */
-        return end(op, CKR_OPERATION_ACTIVE, 0);
+    /* C_Encrypt "must be called after C_EncryptInit without intervening
+     * C_EncryptUpdate calls", and "always terminates the active operation
+     * unless it returns CKR_BUFFER_TOO_SMALL or is a successful size
+     * query" (PKCS#11 3.0, 5.8): refused, and the operation ends. */
+    if (op->updated)
+        return end(op, CKR_OPERATION_ACTIVE, 1);
+    if (n > P11_LEN_MAX)
+        return end(op, len_err(op), 1);
     size_t need;
     if (!op->whole && !op->pad && op->alg != KC_AES_CTR && n % BLK)
         return end(op, len_err(op), 1);
@@ -446,10 +466,13 @@ static CK_RV update(CK_SESSION_HANDLE hs, p11_dir dir, CK_BYTE_PTR in, CK_ULONG 
         return rv;
     if ((!in && n) || !outn)
         return end(op, CKR_ARGUMENTS_BAD, 1);
+    if (n > P11_LEN_MAX)
+        return end(op, len_err(op), 1);
     rv = p11_out(out, outn, update_size(op, n));
     if (rv != CKR_OK || !out)
         return end(op, rv, 0);
     size_t w = 0;
+    op->updated = 1;
     rv = do_update(op, in, n, out, &w);
     if (rv == CKR_OK)
         *outn = w;

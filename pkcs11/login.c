@@ -6,6 +6,7 @@
  * for C_InitPIN, which must wrap it under a new PIN. */
 #include "p11.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,13 +14,32 @@
 #define DEFAULT_ITERATIONS 200000UL
 #define TK_LEN 32
 
+/* A count from the environment, within [lo, hi]; 0 if set and not that,
+ * so a typo is an error at C_InitToken rather than a silent default. */
+static unsigned long env_count(const char *name, unsigned long dflt, unsigned long lo,
+                               unsigned long hi)
+{
+    const char *e = getenv(name);
+    if (!e || !*e)
+        return dflt;
+    char *end;
+    errno = 0;
+    unsigned long n = strtoul(e, &end, 10);
+    return errno || *end || *e == '-' || n < lo || n > hi ? 0 : n;
+}
+
+/* Tests in an emulated kernel (about 60 us per HMAC) lower the iteration
+ * count; both are recorded in the state at C_InitToken, so later logins
+ * use the same whatever their environment says. */
 static unsigned long iterations(void)
 {
-    /* Tests in an emulated kernel (about 60 us per HMAC) lower this; it is
-     * recorded in the state at C_InitToken, so later logins use the same. */
-    const char *e = getenv("KCRYPT_P11_PBKDF2_ITERATIONS");
-    unsigned long n = e ? strtoul(e, NULL, 10) : DEFAULT_ITERATIONS;
-    return n >= 1000 ? n : DEFAULT_ITERATIONS;
+    return env_count("KCRYPT_P11_PBKDF2_ITERATIONS", DEFAULT_ITERATIONS, P11_ITERATIONS_MIN,
+                     P11_ITERATIONS_MAX);
+}
+
+static unsigned long pin_tries(void)
+{
+    return env_count("KCRYPT_P11_PIN_TRIES", P11_PIN_TRIES_DEFAULT, 1, 1000);
 }
 
 static CK_RV kek(const CK_UTF8CHAR *pin, CK_ULONG len, const unsigned char *salt,
@@ -126,6 +146,36 @@ static void reload(void)
     kc_wipe(&t, sizeof t);
 }
 
+/* One PIN attempt for a role, counted in the token state BEFORE the PIN
+ * is tried, so killing the process once it knows the answer still counts
+ * the attempt; a right PIN clears the count. Caller holds the exclusive
+ * store lock and passes the state it just reloaded. */
+static CK_RV check_pin(p11_token *t, int so, const CK_UTF8CHAR *pin, CK_ULONG len,
+                       unsigned char *tk)
+{
+    unsigned long *fail = so ? &t->so_fail : &t->user_fail;
+    if (*fail >= t->pin_tries)
+        return CKR_PIN_LOCKED;
+    ++*fail;
+    CK_RV rv = p11_store_save(t);
+    if (rv != CKR_OK)
+        return rv;
+    p11_g.tok = *t;
+    if (len < P11_PIN_MIN || len > P11_PIN_MAX)
+        return CKR_PIN_INCORRECT;
+    rv = so ? unwrap_tk(pin, len, t->so_salt, t->iterations, t->so_wrapped, tk)
+            : unwrap_tk(pin, len, t->user_salt, t->iterations, t->user_wrapped, tk);
+    if (rv != CKR_OK)
+        return rv;
+    *fail = 0;
+    if ((rv = p11_store_save(t)) != CKR_OK) {
+        kc_wipe(tk, TK_LEN);
+        return rv;
+    }
+    p11_g.tok = *t;
+    return CKR_OK;
+}
+
 CK_RV C_InitToken(CK_SLOT_ID slot, CK_UTF8CHAR_PTR pin, CK_ULONG len, CK_UTF8CHAR_PTR label)
 {
     CK_RV rv = p11_enter();
@@ -152,8 +202,7 @@ CK_RV C_InitToken(CK_SLOT_ID slot, CK_UTF8CHAR_PTR pin, CK_ULONG len, CK_UTF8CHA
     reload();
     p11_token t = p11_g.tok;
     if (t.initialized) {
-        rv = unwrap_tk(pin, len, t.so_salt, t.iterations, t.so_wrapped, tk);
-        if (rv != CKR_OK)
+        if ((rv = check_pin(&t, 1, pin, len, tk)) != CKR_OK)
             goto out;
     } else {
         unsigned char sn[8];
@@ -164,6 +213,12 @@ CK_RV C_InitToken(CK_SLOT_ID slot, CK_UTF8CHAR_PTR pin, CK_ULONG len, CK_UTF8CHA
     }
     /* Re-initializing starts a new token: new key, no user PIN, no objects. */
     t.iterations = iterations();
+    t.pin_tries = pin_tries();
+    if (!t.iterations || !t.pin_tries) {
+        rv = CKR_FUNCTION_FAILED;   /* KCRYPT_P11_PBKDF2_ITERATIONS / _PIN_TRIES out of range */
+        goto out;
+    }
+    t.so_fail = t.user_fail = 0;
     memcpy(t.label, label, sizeof t.label);
     if ((rv = p11_random(tk, sizeof tk)) != CKR_OK ||
         (rv = wrap_tk(pin, len, t.so_salt, t.iterations, tk, t.so_wrapped)) != CKR_OK)
@@ -208,18 +263,19 @@ static CK_RV do_login(CK_SESSION_HANDLE hs, CK_USER_TYPE user, CK_UTF8CHAR_PTR p
                                   : CKR_USER_ANOTHER_ALREADY_LOGGED_IN;
     if (user == CKU_SO && p11_g.nrw != p11_g.nsessions)
         return CKR_SESSION_READ_ONLY_EXISTS;
+    int lk = -1;
+    if ((rv = p11_store_lock(1, &lk)) != CKR_OK)
+        return rv;
     reload();
-    const p11_token *t = &p11_g.tok;
-    if (!t->initialized)
-        return user == CKU_SO ? CKR_PIN_INCORRECT : CKR_USER_PIN_NOT_INITIALIZED;
-    if (user == CKU_USER && !t->user_pin_set)
-        return CKR_USER_PIN_NOT_INITIALIZED;
-    if (len < P11_PIN_MIN || len > P11_PIN_MAX)
-        return CKR_PIN_INCORRECT;
-    if (user == CKU_SO)
-        rv = unwrap_tk(pin, len, t->so_salt, t->iterations, t->so_wrapped, tk);
+    p11_token t = p11_g.tok;
+    if (!t.initialized)
+        rv = user == CKU_SO ? CKR_PIN_INCORRECT : CKR_USER_PIN_NOT_INITIALIZED;
+    else if (user == CKU_USER && !t.user_pin_set)
+        rv = CKR_USER_PIN_NOT_INITIALIZED;
     else
-        rv = unwrap_tk(pin, len, t->user_salt, t->iterations, t->user_wrapped, tk);
+        rv = check_pin(&t, user == CKU_SO, pin, len, tk);
+    p11_store_unlock(lk);
+    kc_wipe(&t, sizeof t);
     if (rv == CKR_OK)
         rv = remember_tk(tk);
     kc_wipe(tk, sizeof tk);
@@ -297,6 +353,7 @@ CK_RV C_InitPIN(CK_SESSION_HANDLE hs, CK_UTF8CHAR_PTR pin, CK_ULONG len)
     rv = wrap_tk(pin, len, t.user_salt, t.iterations, tk, t.user_wrapped);
     if (rv == CKR_OK) {
         t.user_pin_set = 1;
+        t.user_fail = 0;   /* the SO's reset unlocks the user */
         rv = p11_store_save(&t);
     }
     if (rv == CKR_OK)
@@ -338,12 +395,7 @@ CK_RV C_SetPIN(CK_SESSION_HANDLE hs, CK_UTF8CHAR_PTR old, CK_ULONG old_len, CK_U
         rv = CKR_USER_PIN_NOT_INITIALIZED;
         goto out;
     }
-    if (old_len < P11_PIN_MIN || old_len > P11_PIN_MAX) {
-        rv = CKR_PIN_INCORRECT;
-        goto out;
-    }
-    rv = so ? unwrap_tk(old, old_len, t.so_salt, t.iterations, t.so_wrapped, tk)
-            : unwrap_tk(old, old_len, t.user_salt, t.iterations, t.user_wrapped, tk);
+    rv = check_pin(&t, so, old, old_len, tk);
     if (rv == CKR_OK)
         rv = so ? wrap_tk(pin, len, t.so_salt, t.iterations, tk, t.so_wrapped)
                 : wrap_tk(pin, len, t.user_salt, t.iterations, tk, t.user_wrapped);

@@ -31,10 +31,14 @@ CK_RV C_Initialize(CK_VOID_PTR init_args)
     if (p11_forked())
         teardown();
     memset(&p11_g, 0, sizeof p11_g);
+    /* PKCS#11: pReserved must be NULL. The module cannot tell a string
+     * from any other pointer, so it never reads one (README "Store"). */
+    if (args && args->pReserved)
+        return CKR_ARGUMENTS_BAD;
     CK_RV rv = p11_lock_init(args);
     if (rv != CKR_OK)
         return rv;
-    p11_store_choose(args && args->pReserved ? (const char *)args->pReserved : NULL);
+    p11_store_choose(NULL);
     rv = p11_store_load(&p11_g.tok);
     if (rv != CKR_OK) {
         p11_lock_fini();
@@ -80,44 +84,56 @@ CK_RV C_GetInfo(CK_INFO_PTR info)
 }
 
 /* ---- what the token does not do ----
- * Still PKCS#11's rule first: before C_Initialize, and in a forked child
- * until it calls C_Initialize again, every call is
- * CKR_CRYPTOKI_NOT_INITIALIZED. */
+ * Each still answers CKR_CRYPTOKI_NOT_INITIALIZED before C_Initialize and
+ * after C_Finalize: PKCS#11 lists that code for every function, and an
+ * application probing the library in that state must see it. */
 
-static CK_RV refuse(CK_RV why)
+static CK_RV not_supported(void)
 {
     CK_RV rv = p11_enter();
     if (rv != CKR_OK)
         return rv;
     p11_leave();
-    return why;
+    return CKR_FUNCTION_NOT_SUPPORTED;
+}
+
+/* A session-scoped call on a valid handle, answered with `answer`. */
+static CK_RV session_answer(CK_SESSION_HANDLE hs, CK_RV answer)
+{
+    CK_RV rv = p11_enter();
+    if (rv != CKR_OK)
+        return rv;
+    p11_session *s;
+    rv = p11_session_get(hs, &s);
+    p11_leave();
+    return rv != CKR_OK ? rv : answer;
 }
 
 CK_RV C_SignRecoverInit(CK_SESSION_HANDLE a, CK_MECHANISM_PTR b, CK_OBJECT_HANDLE c)
 {
     (void)a; (void)b; (void)c;
-    return refuse(CKR_FUNCTION_NOT_SUPPORTED);
+    return not_supported();
 }
 CK_RV C_SignRecover(CK_SESSION_HANDLE a, CK_BYTE_PTR b, CK_ULONG c, CK_BYTE_PTR d,
                     CK_ULONG_PTR e)
 {
     (void)a; (void)b; (void)c; (void)d; (void)e;
-    return refuse(CKR_FUNCTION_NOT_SUPPORTED);
+    return not_supported();
 }
 CK_RV C_VerifyRecoverInit(CK_SESSION_HANDLE a, CK_MECHANISM_PTR b, CK_OBJECT_HANDLE c)
 {
     (void)a; (void)b; (void)c;
-    return refuse(CKR_FUNCTION_NOT_SUPPORTED);
+    return not_supported();
 }
 CK_RV C_VerifyRecover(CK_SESSION_HANDLE a, CK_BYTE_PTR b, CK_ULONG c, CK_BYTE_PTR d,
                       CK_ULONG_PTR e)
 {
     (void)a; (void)b; (void)c; (void)d; (void)e;
-    return refuse(CKR_FUNCTION_NOT_SUPPORTED);
+    return not_supported();
 }
 #define DUAL(name) \
     CK_RV name(CK_SESSION_HANDLE a, CK_BYTE_PTR b, CK_ULONG c, CK_BYTE_PTR d, CK_ULONG_PTR e) \
-    { (void)a; (void)b; (void)c; (void)d; (void)e; return refuse(CKR_FUNCTION_NOT_SUPPORTED); }
+    { (void)a; (void)b; (void)c; (void)d; (void)e; return not_supported(); }
 DUAL(C_DigestEncryptUpdate)
 DUAL(C_DecryptDigestUpdate)
 DUAL(C_SignEncryptUpdate)
@@ -127,56 +143,63 @@ CK_RV C_GenerateKeyPair(CK_SESSION_HANDLE a, CK_MECHANISM_PTR b, CK_ATTRIBUTE_PT
                         CK_OBJECT_HANDLE_PTR h)
 {
     (void)a; (void)b; (void)c; (void)d; (void)e; (void)f; (void)g; (void)h;
-    return refuse(CKR_FUNCTION_NOT_SUPPORTED);
+    return not_supported();
 }
 CK_RV C_DeriveKey(CK_SESSION_HANDLE a, CK_MECHANISM_PTR b, CK_OBJECT_HANDLE c, CK_ATTRIBUTE_PTR d,
                   CK_ULONG e, CK_OBJECT_HANDLE_PTR f)
 {
     (void)a; (void)b; (void)c; (void)d; (void)e; (void)f;
-    return refuse(CKR_FUNCTION_NOT_SUPPORTED);
+    return not_supported();
 }
-CK_RV C_GetFunctionStatus(CK_SESSION_HANDLE a)
+/* Legacy parallel-function calls: PKCS#11 has them answer
+ * CKR_FUNCTION_NOT_PARALLEL on a valid session. */
+CK_RV C_GetFunctionStatus(CK_SESSION_HANDLE hs)
 {
-    (void)a;
-    return refuse(CKR_FUNCTION_NOT_PARALLEL);
+    return session_answer(hs, CKR_FUNCTION_NOT_PARALLEL);
 }
-CK_RV C_CancelFunction(CK_SESSION_HANDLE a)
+CK_RV C_CancelFunction(CK_SESSION_HANDLE hs)
 {
-    (void)a;
-    return refuse(CKR_FUNCTION_NOT_PARALLEL);
+    return session_answer(hs, CKR_FUNCTION_NOT_PARALLEL);
 }
-CK_RV C_WaitForSlotEvent(CK_FLAGS a, CK_SLOT_ID_PTR b, CK_VOID_PTR c)
+/* One fixed slot: there is never an event. Blocking for one that cannot
+ * come would hang the caller, so only the non-blocking form is offered. */
+CK_RV C_WaitForSlotEvent(CK_FLAGS flags, CK_SLOT_ID_PTR slot, CK_VOID_PTR reserved)
 {
-    (void)a; (void)b; (void)c;
-    return refuse(CKR_FUNCTION_NOT_SUPPORTED);
+    CK_RV rv = p11_enter();
+    if (rv != CKR_OK)
+        return rv;
+    p11_leave();
+    if (!slot || reserved)
+        return CKR_ARGUMENTS_BAD;
+    return flags & CKF_DONT_BLOCK ? CKR_NO_EVENT : CKR_FUNCTION_NOT_SUPPORTED;
 }
 
 /* 3.0 message-based functions: not offered (static, only reachable
  * through the 3.0 function list). */
 static CK_RV msg_init(CK_SESSION_HANDLE a, CK_MECHANISM *b, CK_OBJECT_HANDLE c)
-{ (void)a; (void)b; (void)c; return refuse(CKR_FUNCTION_NOT_SUPPORTED); }
+{ (void)a; (void)b; (void)c; return not_supported(); }
 static CK_RV msg_crypt(CK_SESSION_HANDLE a, void *b, CK_ULONG c, CK_BYTE *d, CK_ULONG e,
                        CK_BYTE *f, CK_ULONG g, CK_BYTE *h, CK_ULONG *i)
 { (void)a; (void)b; (void)c; (void)d; (void)e; (void)f; (void)g; (void)h; (void)i;
-  return refuse(CKR_FUNCTION_NOT_SUPPORTED); }
+  return not_supported(); }
 static CK_RV msg_begin(CK_SESSION_HANDLE a, void *b, CK_ULONG c, CK_BYTE *d, CK_ULONG e)
-{ (void)a; (void)b; (void)c; (void)d; (void)e; return refuse(CKR_FUNCTION_NOT_SUPPORTED); }
+{ (void)a; (void)b; (void)c; (void)d; (void)e; return not_supported(); }
 static CK_RV msg_next(CK_SESSION_HANDLE a, void *b, CK_ULONG c, CK_BYTE *d, CK_ULONG e,
                       CK_BYTE *f, CK_ULONG *g, CK_FLAGS h)
 { (void)a; (void)b; (void)c; (void)d; (void)e; (void)f; (void)g; (void)h;
-  return refuse(CKR_FUNCTION_NOT_SUPPORTED); }
+  return not_supported(); }
 static CK_RV msg_final(CK_SESSION_HANDLE a)
-{ (void)a; return refuse(CKR_FUNCTION_NOT_SUPPORTED); }
+{ (void)a; return not_supported(); }
 static CK_RV sign_msg(CK_SESSION_HANDLE a, void *b, CK_ULONG c, CK_BYTE *d, CK_ULONG e,
                       CK_BYTE *f, CK_ULONG *g)
 { (void)a; (void)b; (void)c; (void)d; (void)e; (void)f; (void)g;
-  return refuse(CKR_FUNCTION_NOT_SUPPORTED); }
+  return not_supported(); }
 static CK_RV sign_begin(CK_SESSION_HANDLE a, void *b, CK_ULONG c)
-{ (void)a; (void)b; (void)c; return refuse(CKR_FUNCTION_NOT_SUPPORTED); }
+{ (void)a; (void)b; (void)c; return not_supported(); }
 static CK_RV verify_msg(CK_SESSION_HANDLE a, void *b, CK_ULONG c, CK_BYTE *d, CK_ULONG e,
                         CK_BYTE *f, CK_ULONG g)
 { (void)a; (void)b; (void)c; (void)d; (void)e; (void)f; (void)g;
-  return refuse(CKR_FUNCTION_NOT_SUPPORTED); }
+  return not_supported(); }
 
 #define LIST_240 \
     C_Initialize, C_Finalize, C_GetInfo, C_GetFunctionList, C_GetSlotList, C_GetSlotInfo, \

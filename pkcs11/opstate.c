@@ -74,6 +74,7 @@ static CK_RV set_state(CK_SESSION_HANDLE hs, CK_BYTE_PTR in, CK_ULONG len, CK_OB
         p11_hashop_free(&fresh);
         return rv;
     }
+    fresh.updated = n > 0;   /* restored data counts as updates */
     /* the restored state replaces whatever the session was doing */
     p11_session_free_ops(s);
     s->dig = fresh;

@@ -64,6 +64,7 @@ typedef struct {
     size_t ccm_len;              /* CCM: declared data length */
     int ctr_bounded;             /* CTR: the counter field is short enough to wrap */
     unsigned long long ctr_left; /* CTR: bytes before it wraps */
+    int updated;                 /* an Update ran: the one-shot call is refused */
     int last_done;               /* CBC_PAD decrypt: last block already decrypted */
     unsigned char last[16];
     size_t last_n;
@@ -81,8 +82,12 @@ typedef struct {
     size_t plen;
     int spilled;
     int saved;                   /* state handed out, nothing fed since */
+    int updated;                 /* an Update ran: the one-shot call is refused */
 } p11_hashop;
 #define P11_DIGEST_HOLD 65536
+/* The largest length a caller may pass: far beyond any real buffer, and
+ * small enough that adding two of them, or one and a block, never wraps. */
+#define P11_LEN_MAX ((CK_ULONG)1 << 60)
 
 typedef struct p11_session {
     CK_SESSION_HANDLE h;
@@ -104,8 +109,12 @@ typedef struct {
     unsigned char so_salt[16], user_salt[16];
     unsigned char so_wrapped[40], user_wrapped[40];   /* KWP(token key) */
     int user_pin_set;
-    unsigned long so_fail, user_fail;
+    unsigned long so_fail, user_fail;   /* wrong PINs since the last right one */
+    unsigned long pin_tries;            /* failures that lock a role (login.c) */
 } p11_token;
+#define P11_PIN_TRIES_DEFAULT 10UL
+#define P11_ITERATIONS_MIN 1000UL
+#define P11_ITERATIONS_MAX 10000000UL   /* a login must not hang on the state file */
 
 typedef struct {
     int initialized;

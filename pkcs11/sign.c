@@ -112,8 +112,11 @@ static CK_RV upd(CK_SESSION_HANDLE hs, int sign, CK_BYTE_PTR in, CK_ULONG n)
     if (rv != CKR_OK)
         return rv;
     kc_error err;
+    op->updated = 1;
     if (!in && n)
         rv = CKR_ARGUMENTS_BAD;
+    else if (n > P11_LEN_MAX)
+        rv = CKR_DATA_LEN_RANGE;
     else if (n && kc_hash_update(op->h, in, n, &err) != KC_OK)
         rv = CKR_DEVICE_ERROR;
     if (rv != CKR_OK)
@@ -131,6 +134,11 @@ static CK_RV sign_one(CK_SESSION_HANDLE hs, CK_BYTE_PTR in, CK_ULONG n, CK_BYTE_
     if (!in && n) {
         p11_hashop_free(op);
         return CKR_ARGUMENTS_BAD;
+    }
+    if (op->updated || n > P11_LEN_MAX) {   /* one-shot after Update: as C_Encrypt */
+        CK_RV r = op->updated ? CKR_OPERATION_ACTIVE : CKR_DATA_LEN_RANGE;
+        p11_hashop_free(op);
+        return r;
     }
     return sign_done(op, in, n, 1, sig, sl);
 }
@@ -152,6 +160,11 @@ static CK_RV verify_one(CK_SESSION_HANDLE hs, CK_BYTE_PTR in, CK_ULONG n, CK_BYT
     if (!in && n) {
         p11_hashop_free(op);
         return CKR_ARGUMENTS_BAD;
+    }
+    if (op->updated || n > P11_LEN_MAX) {
+        CK_RV r = op->updated ? CKR_OPERATION_ACTIVE : CKR_DATA_LEN_RANGE;
+        p11_hashop_free(op);
+        return r;
     }
     return verify_done(op, in, n, 1, sig, sl);
 }

@@ -86,6 +86,23 @@ CK_RV C_GetTokenInfo(CK_SLOT_ID slot, CK_TOKEN_INFO_PTR info)
         info->flags |= CKF_TOKEN_INITIALIZED;
     if (tk->user_pin_set)
         info->flags |= CKF_USER_PIN_INITIALIZED;
+    /* PKCS#11 3.0 table 24: COUNT_LOW after a wrong PIN since the last
+     * right one, FINAL_TRY when one more locks, LOCKED when locked. */
+    if (tk->initialized) {
+        unsigned long tries = tk->pin_tries;
+        if (tk->user_fail >= tries)
+            info->flags |= CKF_USER_PIN_LOCKED;
+        else if (tk->user_fail + 1 == tries)
+            info->flags |= CKF_USER_PIN_FINAL_TRY;
+        if (tk->user_fail && tk->user_fail < tries)
+            info->flags |= CKF_USER_PIN_COUNT_LOW;
+        if (tk->so_fail >= tries)
+            info->flags |= CKF_SO_PIN_LOCKED;
+        else if (tk->so_fail + 1 == tries)
+            info->flags |= CKF_SO_PIN_FINAL_TRY;
+        if (tk->so_fail && tk->so_fail < tries)
+            info->flags |= CKF_SO_PIN_COUNT_LOW;
+    }
     info->ulMaxSessionCount = CK_EFFECTIVELY_INFINITE;
     info->ulSessionCount = p11_g.nsessions;
     info->ulMaxRwSessionCount = CK_EFFECTIVELY_INFINITE;

@@ -126,6 +126,12 @@ static CK_RV parse(FILE *f, p11_token *t)
             bad |= get_hex(v, (unsigned char *)t->serial, sizeof t->serial);
         else if (!strcmp(line, "iterations"))
             t->iterations = strtoul(v, NULL, 10);
+        else if (!strcmp(line, "pin_tries"))
+            t->pin_tries = strtoul(v, NULL, 10);
+        else if (!strcmp(line, "so_fail"))
+            t->so_fail = strtoul(v, NULL, 10);
+        else if (!strcmp(line, "user_fail"))
+            t->user_fail = strtoul(v, NULL, 10);
         else if (!strcmp(line, "so_salt"))
             bad |= get_hex(v, t->so_salt, sizeof t->so_salt);
         else if (!strcmp(line, "so_wrapped"))
@@ -137,7 +143,9 @@ static CK_RV parse(FILE *f, p11_token *t)
             t->user_pin_set = 1;
         }
     }
-    if (bad || !t->iterations)
+    if (!t->pin_tries)   /* a state from before the retry counter */
+        t->pin_tries = P11_PIN_TRIES_DEFAULT;
+    if (bad || t->iterations < P11_ITERATIONS_MIN || t->iterations > P11_ITERATIONS_MAX)
         return CKR_DEVICE_ERROR;
     t->initialized = 1;
     return CKR_OK;
@@ -184,6 +192,8 @@ CK_RV p11_store_save(const p11_token *t)
     put_hex(f, "label", (const unsigned char *)t->label, sizeof t->label);
     put_hex(f, "serial", (const unsigned char *)t->serial, sizeof t->serial);
     fprintf(f, "iterations %lu\n", t->iterations);
+    fprintf(f, "pin_tries %lu\nso_fail %lu\nuser_fail %lu\n", t->pin_tries, t->so_fail,
+            t->user_fail);
     put_hex(f, "so_salt", t->so_salt, sizeof t->so_salt);
     put_hex(f, "so_wrapped", t->so_wrapped, sizeof t->so_wrapped);
     if (t->user_pin_set) {
