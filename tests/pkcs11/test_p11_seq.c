@@ -352,9 +352,6 @@ static void families(void)
     CK_OBJECT_HANDLE k = p11r_key(S, CKK_AES, KEY, sizeof KEY, CKA_ENCRYPT, CKA_DECRYPT);
     CK_OBJECT_HANDLE mk = p11r_key(S, CKK_GENERIC_SECRET, MACKEY, sizeof MACKEY, CKA_SIGN,
                                    CKA_VERIFY);
-    memcpy(ctr_p.cb, IV, 16);
-    ctr_p.ulCounterBits = 128;
-    gcm_p = (CK_GCM_PARAMS){ IV, 12, 96, AAD, sizeof AAD, 128 };
     static const struct {
         const char *n;
         CK_MECHANISM m;
@@ -610,16 +607,12 @@ static void iterations(const char *dir)
     CK_SLOT_ID sl = SLOT;
     CK_UTF8CHAR label[32];
     memset(label, ' ', sizeof label);
-    SPEC(A, f->C_Initialize(NULL), CKR_OK, "initialize");
-    setenv("KCRYPT_P11_PBKDF2_ITERATIONS", "200", 1);
-    SPEC(A, f->C_InitToken(sl, (CK_UTF8CHAR *)P11R_SO_PIN, 8, label), CKR_FUNCTION_FAILED,
-         "200 iterations");
-    setenv("KCRYPT_P11_PBKDF2_ITERATIONS", "1000", 1);
-    SPEC(A, f->C_Finalize(NULL), CKR_OK, "finalize");
-    char path[128], cmd[320];
+    char path[128], keep[140], cmd[600];
     snprintf(path, sizeof path, "%s/token.state", dir);
-    snprintf(cmd, sizeof cmd, "sed -i 's/^iterations .*/iterations 18446744073709551615/' %s",
-             path);
+    snprintf(keep, sizeof keep, "%s.keep", path);
+    snprintf(cmd, sizeof cmd,
+             "cp %s %s && sed -i 's/^iterations .*/iterations 18446744073709551615/' %s", path,
+             keep, path);
     if (system(cmd)) {
         kct_fail(T, A, "cannot edit %s", path);
         return;
@@ -635,6 +628,23 @@ static void iterations(const char *dir)
     }
     alarm(0);
     CHECK(A, rv != CKR_OK, "a state with 2^64-1 iterations was used (0x%lx)", rv);
+    if (rename(keep, path))
+        kct_fail(T, A, "cannot restore %s", path);
+    SPEC(A, f->C_Initialize(NULL), CKR_OK, "initialize");
+    /* the edited state is refused: the token is re-initialized next */
+    setenv("KCRYPT_P11_PBKDF2_ITERATIONS", "200", 1);
+    SPEC(A, f->C_InitToken(sl, (CK_UTF8CHAR *)P11R_SO_PIN, 8, label), CKR_FUNCTION_FAILED,
+         "200 iterations");
+    setenv("KCRYPT_P11_PBKDF2_ITERATIONS", "1000", 1);
+    SPEC(A, f->C_Finalize(NULL), CKR_OK, "finalize");
+}
+
+/* P11SEQ_SKIP=name,...: leave parts out (to see the others fail on an old
+ * module whose bug in one part crashes or hangs the run). */
+static int run_part(const char *name)
+{
+    const char *s = getenv("P11SEQ_SKIP");
+    return !s || !strstr(s, name);
 }
 
 int main(int argc, char **argv)
@@ -653,14 +663,20 @@ int main(int argc, char **argv)
         KEY[i] = (unsigned char)(0x40 + i), IV[i] = (unsigned char)(0x90 + i);
     memset(MACKEY, 0x0b, sizeof MACKEY);
     memset(AAD, 0xaa, sizeof AAD);
+    memcpy(ctr_p.cb, IV, 16);
+    ctr_p.ulCounterBits = 128;
+    gcm_p = (CK_GCM_PARAMS){ IV, 12, 96, AAD, sizeof AAD, 128 };
     if (p11r_env(dir, sizeof dir) || !p11t_load(argv[1]))
         return 2;
-    init_reserved();
+    if (run_part("reserved"))
+        init_reserved();
     if (p11r_token(&SLOT, &S))
         return 2;
-    families();
+    if (run_part("families"))
+        families();
     find_states();
-    if (!p11r_reference) {
+    if (!run_part("huge")) {
+    } else if (!p11r_reference) {
         huge_lengths();
     } else {   /* SoftHSM may end the process here: try it in a child */
         fflush(stdout);
@@ -675,12 +691,14 @@ int main(int argc, char **argv)
         SPEC("huge lengths", WIFEXITED(ws) ? (CK_RV)WEXITSTATUS(ws) : 128 + (CK_RV)WTERMSIG(ws),
              0, "the process survives huge lengths (exit status, 128+signal)");
     }
-    ctr_counter();
+    if (run_part("ctr"))
+        ctr_counter();
     digest_after_state();
-    pin_counter();
+    if (run_part("pin"))
+        pin_counter();
     SPEC("finalize", f->C_Finalize(NULL), CKR_OK, "C_Finalize");
     after_finalize();
-    if (!p11r_reference)
+    if (!p11r_reference && run_part("iterations"))
         iterations(dir);
     if (p11r_reference)
         printf("%zu differences from the spec's rules recorded (DIFF lines)\n", p11r_diffs);
