@@ -246,7 +246,7 @@ static CK_RV do_update(p11_crypt *op, const unsigned char *in, size_t n, unsigne
     if (op->alg == KC_AES_CTR) {
         if (op->ctr_bounded) {
             if (n > op->ctr_left)
-                return CKR_DATA_LEN_RANGE;
+                return len_err(op);   /* ENCRYPTED_ for C_Decrypt* */
             op->ctr_left -= n;
         }
         if (n && kc_cipher_update(op->c, in, n, out, &w, &err) != KC_OK)
@@ -442,7 +442,7 @@ static CK_RV one_shot(CK_SESSION_HANDLE hs, p11_dir dir, CK_BYTE_PTR in, CK_ULON
         need = n;
     }
     if (op->ctr_bounded && n > op->ctr_left)
-        return end(op, CKR_DATA_LEN_RANGE, 1);
+        return end(op, len_err(op), 1);
     rv = p11_out(out, outn, need);
     if (rv != CKR_OK || !out)
         return end(op, rv, 0);
