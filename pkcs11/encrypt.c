@@ -28,6 +28,11 @@ static int is_aead(const p11_crypt *op)
     return kc_alg(op->alg)->kind == KC_KIND_AEAD;
 }
 
+static int is_kw(const p11_crypt *op)
+{
+    return kc_alg(op->alg)->kind == KC_KIND_KEYWRAP;
+}
+
 static CK_RV len_err(const p11_crypt *op)
 {
     return op->dir == OP_ENCRYPT ? CKR_DATA_LEN_RANGE : CKR_ENCRYPTED_DATA_LEN_RANGE;
@@ -39,6 +44,8 @@ static CK_RV params(p11_crypt *op, const CK_MECHANISM *m)
     CK_ULONG pl = m->ulParameterLen;
     switch (m->mechanism) {
     case CKM_AES_ECB:
+    case CKM_AES_KEY_WRAP:
+    case CKM_AES_KEY_WRAP_KWP:   /* the RFC's default ICVs only, as C_WrapKey */
         return p || pl ? CKR_MECHANISM_PARAM_INVALID : CKR_OK;
     case CKM_AES_CBC:
     case CKM_AES_CBC_PAD:
@@ -163,19 +170,40 @@ static CK_RV init(CK_SESSION_HANDLE hs, p11_dir dir, CK_MECHANISM_PTR m, CK_OBJE
         return CKR_KEY_TYPE_INCONSISTENT;
     if (!kc_alg_key_size_ok(kc_alg(pm->alg), k->value_len))
         return CKR_KEY_SIZE_RANGE;
+    /* KW/KWP decryption of what C_WrapKey made under the same key would
+     * give out the wrapped key's value: a wrapping key does not encrypt
+     * or decrypt with these mechanisms. */
+    if (kc_alg(pm->alg)->kind == KC_KIND_KEYWRAP &&
+        (p11_attr_bool(k, CKA_WRAP) || p11_attr_bool(k, CKA_UNWRAP)))
+        return CKR_KEY_FUNCTION_NOT_PERMITTED;
     memset(op, 0, sizeof *op);
     op->dir = dir;
     op->mech = m->mechanism;
     op->alg = pm->alg;
     op->key = hk;
     op->pad = m->mechanism == CKM_AES_CBC_PAD;
-    op->whole = is_aead(op) || op->alg == KC_AES_CTS;
+    op->whole = is_aead(op) || is_kw(op) || op->alg == KC_AES_CTS;
     if ((rv = params(op, m)) != CKR_OK)
         goto fail;
     kc_tfm *t;
-    if ((rv = p11_key_tfm(k, op->alg, &t)) != CKR_OK)
+    if (!is_kw(op) && (rv = p11_key_tfm(k, op->alg, &t)) != CKR_OK)
         goto fail;
-    if (!is_aead(op)) {
+    if (is_kw(op)) {
+        kc_error err;
+        kc_keywrap *w;   /* made at Final; keyed once here so a bad key fails at Init */
+        kc_alg_id on = kc_keywrap_tfm_alg(op->alg, dir == OP_ENCRYPT);
+        if (on == KC_ALG_COUNT) {
+            rv = CKR_MECHANISM_INVALID;
+            goto fail;
+        }
+        if ((rv = p11_key_tfm(k, on, &t)) != CKR_OK)
+            goto fail;
+        if (kc_keywrap_from_tfm(&w, op->alg, t, dir == OP_ENCRYPT, &err) != KC_OK) {
+            rv = CKR_DEVICE_ERROR;
+            goto fail;
+        }
+        kc_keywrap_free(w);
+    } else if (!is_aead(op)) {
         kc_error err;
         if (kc_cipher_from_tfm(&op->c, t, &err) != KC_OK) {
             rv = CKR_DEVICE_ERROR;
@@ -300,6 +328,16 @@ static CK_RV final_size(p11_crypt *op, size_t *need)
         *need = op->len;
         return op->len < BLK ? len_err(op) : CKR_OK;
     }
+    if (is_kw(op)) {   /* RFC 3394: n >= 2 semiblocks; RFC 5649: 1 byte and more */
+        size_t min = op->alg == KC_AES_KW ? 16 : 1;
+        if (op->dir == OP_DECRYPT)
+            min = op->alg == KC_AES_KW ? 24 : 16;
+        if (op->len < min || (op->len % 8 && (op->alg == KC_AES_KW || op->dir == OP_DECRYPT)))
+            return len_err(op);
+        *need = op->kw_done ? op->kw_len : kc_keywrap_max_out(op->alg, op->dir == OP_ENCRYPT,
+                                                              op->len);
+        return CKR_OK;
+    }
     if (is_aead(op)) {
         if (op->dir == OP_DECRYPT && op->len < op->tag_len)
             return CKR_ENCRYPTED_DATA_LEN_RANGE;
@@ -334,6 +372,35 @@ static CK_RV final_size(p11_crypt *op, size_t *need)
     return CKR_OK;
 }
 
+/* KW/KWP over the whole message; the exact length lands in op->kw_len
+ * (a KWP unwrap is shorter than final_size's bound). */
+static CK_RV kw_final(p11_crypt *op, unsigned char *out)
+{
+    p11_object *k = p11_object_find(op->key);
+    if (!k)
+        return CKR_KEY_HANDLE_INVALID;
+    int enc = op->dir == OP_ENCRYPT;
+    kc_tfm *t;
+    CK_RV rv = p11_key_tfm(k, kc_keywrap_tfm_alg(op->alg, enc), &t);
+    if (rv != CKR_OK)
+        return rv;
+    kc_error err;
+    kc_keywrap *w;
+    if (kc_keywrap_from_tfm(&w, op->alg, t, enc, &err) != KC_OK)
+        return CKR_DEVICE_ERROR;
+    size_t n = kc_keywrap_max_out(op->alg, enc, op->len);
+    kc_status st = enc ? kc_keywrap_wrap(w, op->buf, op->len, out, &n, &err)
+                       : kc_keywrap_unwrap(w, op->buf, op->len, out, &n, &err);
+    kc_keywrap_free(w);
+    if (st == KC_ERR_AUTH)
+        return CKR_ENCRYPTED_DATA_INVALID;
+    if (st != KC_OK)
+        return CKR_DEVICE_ERROR;
+    op->kw_len = n;
+    op->kw_done = 1;
+    return CKR_OK;
+}
+
 static CK_RV do_final(p11_crypt *op, unsigned char *out)
 {
     kc_error err;
@@ -351,6 +418,8 @@ static CK_RV do_final(p11_crypt *op, unsigned char *out)
         st = kc_cipher_update(op->c, op->blk, BLK, out, &w, &err);
         return st == KC_OK && w == BLK ? CKR_OK : CKR_DEVICE_ERROR;
     }
+    if (is_kw(op))
+        return kw_final(op, out);
     if (op->alg == KC_AES_CTS) {
         st = kc_cipher_oneshot(op->c, op->dir == OP_ENCRYPT, op->nonce, BLK, op->buf, op->len,
                                out, &err);
@@ -429,7 +498,11 @@ static CK_RV one_shot(CK_SESSION_HANDLE hs, p11_dir dir, CK_BYTE_PTR in, CK_ULON
         return end(op, len_err(op), 1);
     if (op->pad && dir == OP_DECRYPT && (n % BLK || !n))
         return end(op, CKR_ENCRYPTED_DATA_LEN_RANGE, 1);
-    if (op->whole) {
+    if (is_kw(op)) {
+        if ((rv = buffer(op, in, n)) != CKR_OK || (rv = final_size(op, &need)) != CKR_OK)
+            return end(op, rv, 1);
+        op->len = 0;   /* taken again below, after the size answer */
+    } else if (op->whole) {
         size_t tl = is_aead(op) ? op->tag_len : 0;
         if (dir == OP_DECRYPT && n < tl)
             return end(op, CKR_ENCRYPTED_DATA_LEN_RANGE, 1);
@@ -453,7 +526,7 @@ static CK_RV one_shot(CK_SESSION_HANDLE hs, p11_dir dir, CK_BYTE_PTR in, CK_ULON
     if (rv == CKR_OK)
         rv = do_final(op, out + w);
     if (rv == CKR_OK)
-        *outn = w + f;
+        *outn = w + (is_kw(op) ? op->kw_len : f);
     return end(op, rv, 1);
 }
 
@@ -493,7 +566,10 @@ static CK_RV final(CK_SESSION_HANDLE hs, p11_dir dir, CK_BYTE_PTR out, CK_ULONG_
     rv = p11_out(out, outn, need);
     if (rv != CKR_OK || !out)
         return end(op, rv, 0);
-    return end(op, do_final(op, out), 1);
+    rv = do_final(op, out);
+    if (rv == CKR_OK && is_kw(op))
+        *outn = op->kw_len;
+    return end(op, rv, 1);
 }
 
 CK_RV C_EncryptInit(CK_SESSION_HANDLE hs, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE hk)

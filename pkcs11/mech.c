@@ -65,7 +65,10 @@ static void build(void)
                 add(a->p11_mech_general, a->id, 1, min, max, CKF_SIGN | CKF_VERIFY);
             break;
         case KC_KIND_KEYWRAP:
-            add(a->p11_mech, a->id, 0, min, max, CKF_WRAP | CKF_UNWRAP);
+            /* PKCS#11 3.0's mechanism table: KW and KWP also encrypt and
+             * decrypt (encrypt.c keeps that apart from wrapping keys) */
+            add(a->p11_mech, a->id, 0, min, max,
+                CKF_WRAP | CKF_UNWRAP | CKF_ENCRYPT | CKF_DECRYPT);
             break;
         case KC_KIND_RNG:
             break;

@@ -65,6 +65,8 @@ typedef struct {
     int ctr_bounded;             /* CTR: the counter field is short enough to wrap */
     unsigned long long ctr_left; /* CTR: bytes before it wraps */
     int updated;                 /* an Update ran: the one-shot call is refused */
+    int kw_done;                 /* KW/KWP: the exact output length is known */
+    size_t kw_len;
     int last_done;               /* CBC_PAD decrypt: last block already decrypted */
     unsigned char last[16];
     size_t last_n;

@@ -72,14 +72,18 @@ CK_OBJECT_HANDLE p11r_key(CK_SESSION_HANDLE s, CK_KEY_TYPE kt, const unsigned ch
 {
     static CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
     static CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
-    CK_ATTRIBUTE t[] = {
+    /* every usage said, so a module's defaults do not add any */
+    static const CK_ATTRIBUTE_TYPE uses[] = { CKA_ENCRYPT, CKA_DECRYPT, CKA_SIGN,
+                                              CKA_VERIFY, CKA_WRAP, CKA_UNWRAP };
+    CK_ATTRIBUTE t[12] = {
         { CKA_CLASS, &cls, sizeof cls }, { CKA_KEY_TYPE, &kt, sizeof kt },
         { CKA_VALUE, (void *)v, n },     { CKA_TOKEN, &no, 1 },
         { CKA_SENSITIVE, &no, 1 },       { CKA_EXTRACTABLE, &yes, 1 },
-        { use1, &yes, 1 },               { use2, &yes, 1 },
     };
+    for (int i = 0; i < 6; i++)
+        t[6 + i] = (CK_ATTRIBUTE){ uses[i], uses[i] == use1 || uses[i] == use2 ? &yes : &no, 1 };
     CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
-    CK_RV rv = f->C_CreateObject(s, t, 8, &h);
+    CK_RV rv = f->C_CreateObject(s, t, 12, &h);
     if (rv != CKR_OK)
         printf("C_CreateObject 0x%lx\n", rv);
     return h;
