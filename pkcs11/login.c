@@ -319,6 +319,7 @@ CK_RV C_Logout(CK_SESSION_HANDLE hs)
         for (p11_session *x = p11_g.sessions; x; x = x->next)
             p11_session_free_ops(x);
         p11_logout_state();
+        p11_objects_lock_token_keys();
     }
     p11_leave();
     return rv;

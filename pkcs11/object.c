@@ -31,6 +31,29 @@ void p11_object_free(p11_object *o)
     free(o);
 }
 
+/* C_Logout: token keys' values are sealed at rest under the token key, so
+ * before a login they cannot be used; after a logout they must not be
+ * either. Their values and keyed transforms go; the next login reopens
+ * them from the store (objstore.c: a locked object is stale then). */
+void p11_objects_lock_token_keys(void)
+{
+    for (p11_object *o = p11_g.objects; o; o = o->next) {
+        if (o->owner || o->cls != CKO_SECRET_KEY || o->locked)
+            continue;
+        if (o->sealed) {
+            kc_wipe(o->sealed, o->sealed_len);
+            free(o->sealed);
+        }
+        o->sealed = NULL;
+        o->sealed_len = 0;
+        for (int i = 0; i < KC_ALG_COUNT; i++)
+            if (o->tfm[i])
+                kc_tfm_free(o->tfm[i]);
+        memset(o->tfm, 0, sizeof o->tfm);
+        o->locked = 1;
+    }
+}
+
 void p11_object_link(p11_object *o)
 {
     o->h = p11_g.next_object++;
@@ -216,6 +239,10 @@ CK_RV C_CopyObject(CK_SESSION_HANDLE hs, CK_OBJECT_HANDLE ho, CK_ATTRIBUTE_PTR t
     }
     if (!p11_attr_bool(o, CKA_COPYABLE)) {
         rv = CKR_ACTION_PROHIBITED;
+        goto out;
+    }
+    if (o->locked) {   /* a token key before login: its value cannot be read yet */
+        rv = CKR_USER_NOT_LOGGED_IN;
         goto out;
     }
     if (!(c = p11_object_new(o->cls))) {

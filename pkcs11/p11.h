@@ -176,6 +176,7 @@ void p11_object_link(p11_object *o);
 void p11_object_unlink_free(p11_object *o);
 void p11_objects_free_all(void);
 void p11_objects_free_session(CK_SESSION_HANDLE h);
+void p11_objects_lock_token_keys(void);   /* at C_Logout */
 p11_object *p11_object_find(CK_OBJECT_HANDLE h);    /* NULL when absent or not visible */
 int p11_object_visible(const p11_object *o);
 CK_RV p11_key_for_use(CK_SESSION_HANDLE hs, CK_OBJECT_HANDLE hk, CK_ATTRIBUTE_TYPE usage,

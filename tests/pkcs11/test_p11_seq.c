@@ -633,6 +633,65 @@ static void pin_counter(void)
     SPEC(A, f->C_Login(S, CKU_USER, right, 8), CKR_OK, "user again");
 }
 
+/* A public token key: its value is sealed under the token key at rest
+ * (pkcs11/README.md), so before a login it cannot be used or copied (a
+ * copy would have no value), and after C_Logout it is as before a login. */
+static void public_token_key(void)
+{
+    const char *A = "public token key";
+    static CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
+    static CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
+    static CK_KEY_TYPE kt = CKK_AES;
+    static char label[] = "p11seq-public";
+    CK_ATTRIBUTE t[] = {
+        { CKA_CLASS, &cls, sizeof cls }, { CKA_KEY_TYPE, &kt, sizeof kt },
+        { CKA_VALUE, KEY, sizeof KEY },  { CKA_TOKEN, &yes, 1 },
+        { CKA_PRIVATE, &no, 1 },         { CKA_ENCRYPT, &yes, 1 },
+        { CKA_LABEL, label, sizeof label - 1 },
+    };
+    CK_OBJECT_HANDLE h = 0, c = 0;
+    CK_MECHANISM ecb = { CKM_AES_ECB, NULL, 0 };
+    unsigned char out[16];
+    CK_ULONG l = sizeof out;
+    SPEC(A, f->C_CreateObject(S, t, 7, &h), CKR_OK, "create");
+    SPEC(A, f->C_Logout(S), CKR_OK, "logout");
+    SPEC(A, f->C_EncryptInit(S, &ecb, h), CKR_USER_NOT_LOGGED_IN, "use after C_Logout");
+    CK_ATTRIBUTE session_obj[] = { { CKA_TOKEN, &no, 1 } };   /* no login needed for that */
+    SPEC(A, f->C_CopyObject(S, h, session_obj, 1, &c), CKR_USER_NOT_LOGGED_IN,
+         "copy after C_Logout");
+    fflush(stdout);
+    pid_t p = fork();
+    if (p == 0) {   /* a process that never logged in */
+        CK_SESSION_HANDLE s2;
+        CK_OBJECT_HANDLE k = 0, cp = 0;
+        CK_ULONG n = 0;
+        CK_ATTRIBUTE q[] = { { CKA_LABEL, label, sizeof label - 1 } };
+        int bad = f->C_Initialize(NULL) != CKR_OK ||
+                  f->C_OpenSession(SLOT, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &s2) ||
+                  f->C_FindObjectsInit(s2, q, 1) || f->C_FindObjects(s2, &k, 1, &n) || n != 1;
+        (void)f->C_FindObjectsFinal(s2);
+        CK_ATTRIBUTE so[] = { { CKA_TOKEN, &no, 1 } };
+        CK_RV rv = bad ? 99 : f->C_CopyObject(s2, k, so, 1, &cp);
+        _exit(rv == CKR_USER_NOT_LOGGED_IN ? 0 : rv == CKR_OK ? 1 : 2);
+    }
+    int ws = 0;
+    waitpid(p, &ws, 0);
+    SPEC(A, WIFEXITED(ws) ? (CK_RV)WEXITSTATUS(ws) : 99, 0,
+         "copy before any login refused (exit 1: copied)");
+    SPEC(A, f->C_Login(S, CKU_USER, (CK_UTF8CHAR *)P11R_USER_PIN, 8), CKR_OK, "login");
+    SPEC(A, f->C_EncryptInit(S, &ecb, h), CKR_OK, "usable after login");
+    CK_RV rv = f->C_Encrypt(S, M, 16, out, &l);
+    SPEC(A, rv, CKR_OK, "encrypt");
+    unsigned char want[16];
+    int wl = 0;
+    EVP_CIPHER_CTX *x = EVP_CIPHER_CTX_new();
+    EVP_EncryptInit_ex2(x, EVP_aes_128_ecb(), KEY, NULL, NULL);
+    EVP_EncryptUpdate(x, want, &wl, M, 16);
+    EVP_CIPHER_CTX_free(x);
+    CHECK(A, rv != CKR_OK || !memcmp(out, want, 16), "wrong bytes after re-login");
+    SPEC(A, f->C_DestroyObject(S, h), CKR_OK, "destroy");
+}
+
 /* After C_Finalize every function answers CKR_CRYPTOKI_NOT_INITIALIZED. */
 static void after_finalize(void)
 {
@@ -775,6 +834,8 @@ int main(int argc, char **argv)
     digest_after_state();
     if (run_part("pin"))
         pin_counter();
+    if (run_part("public"))
+        public_token_key();
     SPEC("finalize", f->C_Finalize(NULL), CKR_OK, "C_Finalize");
     after_finalize();
     if (!p11r_reference && run_part("iterations"))
