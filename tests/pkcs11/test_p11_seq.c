@@ -484,6 +484,63 @@ static void kw_encrypt(void)
     kw_separation();
 }
 
+/* ---- C_WrapKey / C_UnwrapKey: size query, short buffer, right buffer,
+ * bytes against OpenSSL's AES-WRAP(-PAD), and the unwrapped key works ---- */
+static void wrap_states(void)
+{
+    static const struct {
+        CK_MECHANISM_TYPE m;
+        const char *evp;
+    } ws[] = { { CKM_AES_KEY_WRAP, "AES-128-WRAP" }, { CKM_AES_KEY_WRAP_KWP, "AES-128-WRAP-PAD" } };
+    static CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
+    static CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
+    static CK_KEY_TYPE kt = CKK_AES;
+    unsigned char target[24];
+    for (size_t i = 0; i < sizeof target; i++)
+        target[i] = (unsigned char)(0x33 * i + 5);
+    CK_OBJECT_HANDLE kek = p11r_key(S, CKK_AES, KEY, sizeof KEY, CKA_WRAP, CKA_UNWRAP);
+    CK_OBJECT_HANDLE k = p11r_key(S, CKK_AES, target, sizeof target, CKA_ENCRYPT, 0);
+    for (size_t w = 0; w < 2; w++) {
+        const char *A = w ? "wrap KWP" : "wrap KW";
+        CK_MECHANISM m = { ws[w].m, NULL, 0 };
+        unsigned char want[64], out[64];
+        size_t wn = 0;
+        fam x = { .kind = ENC, .evp = ws[w].evp };
+        if (ref(&x, target, sizeof target, want, &wn)) {
+            kct_fail(T, A, "OpenSSL reference failed");
+            continue;
+        }
+        CK_ULONG l = 0;
+        CK_RV rv = f->C_WrapKey(S, &m, kek, k, NULL, &l);
+        SPEC(A, rv, CKR_OK, "size query");
+        if (rv != CKR_OK)
+            continue;   /* not offered (a DIFF for the reference) */
+        CHECK(A, l >= wn, "size %lu < %zu", l, wn);
+        l = wn - 1;
+        SPEC(A, f->C_WrapKey(S, &m, kek, k, out, &l), CKR_BUFFER_TOO_SMALL, "short buffer");
+        l = sizeof out;
+        rv = f->C_WrapKey(S, &m, kek, k, out, &l);
+        SPEC(A, rv, CKR_OK, "wrap");
+        CHECK(A, rv != CKR_OK || (l == wn && !memcmp(out, want, wn)), "bytes differ from OpenSSL");
+        CK_ATTRIBUTE t[] = { { CKA_CLASS, &cls, sizeof cls }, { CKA_KEY_TYPE, &kt, sizeof kt },
+                             { CKA_TOKEN, &no, 1 },           { CKA_EXTRACTABLE, &yes, 1 },
+                             { CKA_SENSITIVE, &no, 1 },       { CKA_ENCRYPT, &yes, 1 } };
+        CK_OBJECT_HANDLE u = 0;
+        SPEC(A, f->C_UnwrapKey(S, &m, kek, want, wn, t, 6, &u), CKR_OK, "unwrap");
+        unsigned char v[32];
+        CK_ATTRIBUTE g = { CKA_VALUE, v, sizeof v };
+        rv = f->C_GetAttributeValue(S, u, &g, 1);
+        SPEC(A, rv, CKR_OK, "value of the unwrapped key");
+        CHECK(A, rv != CKR_OK || (g.ulValueLen == sizeof target && !memcmp(v, target, sizeof target)),
+              "unwrapped value differs");
+        want[5] ^= 1;
+        SPEC(A, f->C_UnwrapKey(S, &m, kek, want, wn, t, 6, &u), CKR_WRAPPED_KEY_INVALID,
+             "tampered");
+        SPEC(A, f->C_UnwrapKey(S, &m, kek, want, 7, t, 6, &u), CKR_WRAPPED_KEY_LEN_RANGE,
+             "7 bytes");
+    }
+}
+
 /* ---- find: Init / Find / Final in every order ---- */
 static void find_states(void)
 {
@@ -813,6 +870,7 @@ int main(int argc, char **argv)
     find_states();
     if (run_part("kw"))
         kw_encrypt();
+    wrap_states();
     if (!run_part("huge")) {
     } else if (!p11r_reference) {
         huge_lengths();
