@@ -36,7 +36,7 @@ CK_RV C_GenerateRandom(CK_SESSION_HANDLE hs, CK_BYTE_PTR out, CK_ULONG len)
         return rv;
     p11_session *s;
     rv = p11_session_get(hs, &s);
-    if (rv == CKR_OK && !out && len)
+    if (rv == CKR_OK && ((!out && len) || len > P11_LEN_MAX))   /* no caller owns that much */
         rv = CKR_ARGUMENTS_BAD;
     if (rv == CKR_OK && !kc_available(KC_DRBG))
         rv = CKR_RANDOM_NO_RNG;
@@ -53,7 +53,7 @@ CK_RV C_SeedRandom(CK_SESSION_HANDLE hs, CK_BYTE_PTR seed, CK_ULONG len)
         return rv;
     p11_session *s;
     rv = p11_session_get(hs, &s);
-    if (rv == CKR_OK && !seed && len)
+    if (rv == CKR_OK && ((!seed && len) || len > P11_LEN_MAX))
         rv = CKR_ARGUMENTS_BAD;
     if (rv == CKR_OK && !kc_available(KC_DRBG))
         rv = CKR_RANDOM_NO_RNG;

@@ -719,7 +719,7 @@ static void public_token_key(void)
     fflush(stdout);
     pid_t p = fork();
     if (p == 0) {   /* a process that never logged in */
-        CK_SESSION_HANDLE s2;
+        CK_SESSION_HANDLE s2 = CK_INVALID_HANDLE;
         CK_OBJECT_HANDLE k = 0, cp = 0;
         CK_ULONG n = 0;
         CK_ATTRIBUTE q[] = { { CKA_LABEL, label, sizeof label - 1 } };
