@@ -48,7 +48,11 @@ int p11r_token(CK_SLOT_ID *slot, CK_SESSION_HANDLE *s)
     CK_UTF8CHAR label[32];
     memset(label, ' ', sizeof label);
     memcpy(label, "p11seq", 6);
-    CK_RV rv = f->C_Initialize(NULL);
+    /* the fuzzer calls from several threads: say so (NULL args would
+     * promise one thread, and SoftHSM then takes no locks) */
+    CK_C_INITIALIZE_ARGS args = { 0 };
+    args.flags = CKF_OS_LOCKING_OK;
+    CK_RV rv = f->C_Initialize(&args);
     if (rv != CKR_OK)
         return printf("C_Initialize 0x%lx\n", rv), -1;
     CK_SLOT_ID sl = find_slot(0);
