@@ -268,9 +268,10 @@ static int first_data(kcp_aead *a, unsigned char *out, const unsigned char *in, 
             return 0;
         /* the tag may cover more data still to come: decide at final */
     }
-    /* any tag length the open transform has will do: the tag is discarded */
+    /* any tag length the open transform has will do: the tag is discarded.
+     * The input is the kept copy: in place, in is out. */
     size_t tl = a->k && kc_aead_tag_len_ok(a->alg, a->k_taglen) ? a->k_taglen : KCP_TAG_MAX;
-    r = kcp_aead_request(a, 1, a->iv, a->ivlen, NULL, 0, in, inl, out, scratch, tl);
+    r = kcp_aead_request(a, 1, a->iv, a->ivlen, NULL, 0, a->data, inl, out, scratch, tl);
     OPENSSL_cleanse(scratch, sizeof(scratch));
     return r == 1;
 }

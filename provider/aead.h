@@ -58,7 +58,8 @@ typedef struct {
 } kcp_aead;
 
 /* aead_req.c: one whole AEAD operation. Returns 1, or 0 after raising an
- * error, or -1 when decryption found the tag wrong (out is zeroed). */
+ * error, or -1 when decryption found the tag wrong (out is zeroed unless it
+ * overlaps in, which is then left as it was). */
 int kcp_aead_request(kcp_aead *a, int enc, const unsigned char *nonce, size_t nlen,
                      const unsigned char *aad, size_t aadlen, const unsigned char *in,
                      size_t len, unsigned char *out, unsigned char *tag, size_t taglen);

@@ -86,20 +86,34 @@ static int soft_request(kcp_aead *a, int enc, const unsigned char *nonce, size_t
         return 0;
     }
     int m = 0;
+    /* Decrypting, the plaintext is written before the tag is checked: in
+     * place, a mismatch must not destroy the caller's ciphertext, so it
+     * goes to a buffer of our own and reaches out only when the tag is good. */
+    unsigned char *dest = out;
+    if (!enc && out && in && len && out < in + len && in < out + len &&
+        !(dest = OPENSSL_malloc(len))) {
+        KCP_ERR(a->p, KCP_R_NOMEM, "%s: out of memory", a->name);
+        EVP_CIPHER_CTX_free(x);
+        return 0;
+    }
     /* an empty CCM message still needs a data call; out may be NULL then */
-    ok = EVP_CipherUpdate(x, out ? out : &dummy, &n, in ? in : &dummy, (int)len) &&
-         EVP_CipherFinal_ex(x, (out ? out : &dummy) + n, &m);
+    ok = EVP_CipherUpdate(x, dest ? dest : &dummy, &n, in ? in : &dummy, (int)len) &&
+         EVP_CipherFinal_ex(x, (dest ? dest : &dummy) + n, &m);
     if (ok && enc && EVP_CIPHER_CTX_ctrl(x, EVP_CTRL_AEAD_GET_TAG, (int)taglen, tag) <= 0)
         ok = 0;
     EVP_CIPHER_CTX_free(x);
     kcp_count(KCP_ST_SOFTWARE_OPS, 1);
+    if (dest != out) {
+        if (ok)
+            memcpy(out, dest, len);
+        OPENSSL_clear_free(dest, len);
+    } else if (!ok && !enc && out && len) {
+        OPENSSL_cleanse(out, len);   /* not the input: no unverified plaintext left */
+    }
     if (ok)
         return 1;
-    if (!enc) {
-        if (out && len)
-            OPENSSL_cleanse(out, len);
+    if (!enc)
         return -1;
-    }
     KCP_ERR(a->p, KCP_R_SOFTWARE_FAILED, "%s: default implementation failed", a->name);
     return 0;
 }

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <linux/if_alg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -179,6 +180,12 @@ kc_status kc_aead_encrypt(kc_aead *x, const unsigned char *nonce, size_t nonce_l
     return run(x, ALG_OP_ENCRYPT, iv, src, 2, aad_len, dst, 3, err);
 }
 
+static int overlaps(const unsigned char *a, const unsigned char *b, size_t n)
+{
+    uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
+    return x < y + n && y < x + n;
+}
+
 static int equal_ct(const unsigned char *a, const unsigned char *b, size_t n)
 {
     unsigned char d = 0;
@@ -213,12 +220,28 @@ kc_status kc_aead_decrypt(kc_aead *x, const unsigned char *nonce, size_t nonce_l
     unsigned char *sink = aad_sink(x, aad_len, stack);
     if (!sink)
         return kc_fail(err, KC_ERR_NOMEM, ENOMEM, "%s: out of memory", x->alg->name);
+    /* The kernel writes the unverified plaintext before it compares the
+     * tag. In place, that would destroy the caller's ciphertext on a
+     * mismatch, so the plaintext goes to a buffer of our own and reaches
+     * out only once the tag is good. */
+    unsigned char *dest = out;
+    if (len && overlaps(in, out, len)) {
+        dest = malloc(len);
+        if (!dest)
+            return kc_fail(err, KC_ERR_NOMEM, ENOMEM, "%s: out of memory", x->alg->name);
+    }
     struct iovec src[3] = { { (void *)aad, aad_len }, { (void *)in, len },
                             { (void *)tag, x->tag_len } };
-    struct iovec dst[2] = { { sink, aad_len }, { out, len } };
+    struct iovec dst[2] = { { sink, aad_len }, { dest, len } };
     s = run(x, ALG_OP_DECRYPT, iv, src, 3, aad_len, dst, 2, err);
-    if (s != KC_OK && len)
-        kc_wipe(out, len);
+    if (dest != out) {
+        if (s == KC_OK)
+            memmove(out, dest, len);
+        kc_wipe(dest, len);
+        free(dest);
+    } else if (s != KC_OK && len) {
+        kc_wipe(out, len);   /* out is not the input: no unverified plaintext left */
+    }
     return s;
 }
 

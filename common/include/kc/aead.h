@@ -21,7 +21,8 @@ kc_status kc_aead_encrypt(kc_aead *a, const unsigned char *nonce, size_t nonce_l
                           const unsigned char *aad, size_t aad_len,
                           const unsigned char *in, size_t len,
                           unsigned char *out, unsigned char *tag, kc_error *err);
-/* KC_ERR_AUTH when the tag does not verify; out is then zeroed. */
+/* KC_ERR_AUTH when the tag does not verify. out may equal in; when it
+ * overlaps in, a failure leaves it (the input) untouched, else zeroes it. */
 kc_status kc_aead_decrypt(kc_aead *a, const unsigned char *nonce, size_t nonce_len,
                           const unsigned char *aad, size_t aad_len,
                           const unsigned char *in, size_t len,
