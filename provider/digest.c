@@ -21,6 +21,7 @@
  * a child's first use clones the parent's socket, never writes to it. */
 #include "prov.h"
 
+#include <openssl/crypto.h>
 #include <openssl/params.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,7 +73,12 @@ static void digest_free(void *vctx)
     else
         kc_hash_free(d->h);
     EVP_MD_CTX_free(d->soft);
-    free(d->buf);
+    /* the buffer can hold key material: HMAC feeds key^ipad through here */
+    if (d->buf) {
+        OPENSSL_cleanse(d->buf, d->bufcap);
+        free(d->buf);
+    }
+    OPENSSL_cleanse(d, sizeof(*d));
     free(d);
 }
 

@@ -72,7 +72,10 @@ const EVP_CIPHER *kcp_soft_cipher(kcp_prov *p, kc_alg_id alg, size_t keylen)
     char name[64];
     /* XTS names the size of one of its two AES keys */
     unsigned bits = (unsigned)(keylen * 8 / (alg == KC_AES_XTS ? 2 : 1));
-    int idx = alg == KC_AES_XTS ? (keylen == 64) : keylen == 16 ? 0 : keylen == 24 ? 1 : 2;
+    /* one cache slot per key size: 16/24/32, XTS 32/48/64 (OpenSSL has no
+     * AES-192-XTS, so a 48-byte XTS key finds none and is refused) */
+    size_t unit = alg == KC_AES_XTS ? keylen / 2 : keylen;
+    int idx = unit == 16 ? 0 : unit == 24 ? 1 : 2;
     kcp_expand_name(name, sizeof(name), info->ossl_name, bits);
     pthread_mutex_lock(&s->lock);
     OSSL_LIB_CTX *ctx = soft_libctx_locked(p);
