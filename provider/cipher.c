@@ -193,6 +193,7 @@ static int cipher_init(kcp_cipher *k, const unsigned char *key, size_t keylen,
             return 0;
         }
         memcpy(k->oiv, iv, ivlen);
+        k->iv_set = 1;
     }
     /* a new message; with no new IV, OpenSSL restarts from the last one given */
     memcpy(k->iv, k->oiv, KCP_BLOCK);
@@ -359,11 +360,18 @@ static int soft_update(kcp_cipher *k, unsigned char *out, size_t *outl, const un
         return 0;
     }
     *outl = (size_t)n;
+    if (k->alg == KC_AES_CTR)
+        k->ctr_bytes += inl;
     return 1;
 }
 
 static int xts_unit(kcp_cipher *k, unsigned char *out, const unsigned char *in, size_t inl)
 {
+    if (!k->iv_set) {
+        /* the tweak is the data unit's number: no default, as in OpenSSL */
+        KCP_ERR(k->p, KCP_R_BAD_STATE, "%s: no IV (tweak) set", k->name);
+        return 0;
+    }
     if (inl < KCP_BLOCK) {
         KCP_ERR(k->p, KCP_R_INVALID_ARGUMENT, "%s: a data unit needs at least 16 bytes, got %zu",
                 k->name, inl);
@@ -374,10 +382,12 @@ static int xts_unit(kcp_cipher *k, unsigned char *out, const unsigned char *in, 
                 k->name, inl);
         return 0;
     }
-    if (inl > KCP_REQUEST_MAX || inl < k->p->conf.min_size) {
+    /* OpenSSL has no AES-192-XTS: min-size cannot send it to software */
+    int below = inl < k->p->conf.min_size && k->keylen != 48;
+    if (inl > KCP_REQUEST_MAX || below) {
         size_t n;
-        int ok = soft_start(k, inl < k->p->conf.min_size ? "message below min-size"
-                                                          : "data unit larger than one kernel request") &&
+        int ok = soft_start(k, below ? "message below min-size"
+                                     : "data unit larger than one kernel request") &&
                  soft_update(k, out, &n, in, inl);
         drop_soft(k);
         return ok;
@@ -453,7 +463,7 @@ static int cipher_update(void *vctx, unsigned char *out, size_t *outl, size_t ou
     *outl = 0;
     if (k->tlsversion)
         return kcp_cipher_tls_record(k, out, outl, outsize, in, inl);
-    if (!inl)
+    if (!inl && k->alg != KC_AES_XTS)   /* XTS: an empty unit is refused, as in OpenSSL */
         return 1;
     if (!k->key_set) {
         KCP_ERR(k->p, KCP_R_BAD_STATE, "%s: no key set", k->name);
@@ -488,6 +498,19 @@ static int cipher_update(void *vctx, unsigned char *out, size_t *outl, size_t ou
     return block_update(k, out, outl, outsize, in, inl);
 }
 
+/* CTR: the counter after a partly used block has already moved past it;
+ * step back so the next message regenerates that block and drops the part
+ * used, as OpenSSL's "num" continues the keystream. */
+static void ctr_resume_partial(kcp_cipher *k)
+{
+    size_t partial = (size_t)(k->ctr_bytes % KCP_BLOCK);
+    if (k->alg != KC_AES_CTR || !partial)
+        return;
+    for (int i = KCP_BLOCK - 1; i >= 0 && k->iv[i]-- == 0; i--)
+        ;
+    k->ctr_skip = partial;
+}
+
 /* Leave the kernel message and remember the IV that continues it, as
  * OpenSSL's own contexts keep chaining after final. */
 static void kernel_finish(kcp_cipher *k)
@@ -505,6 +528,17 @@ static void kernel_finish(kcp_cipher *k)
         kc_cipher_get_iv(k->c, k->iv, KCP_BLOCK, &e);
     kc_cipher_finish(k->c, &e);
     k->started = 0;
+    ctr_resume_partial(k);
+}
+
+/* The same after a message in the software twin: the next update (on
+ * either path) continues its chain and keystream instead of restarting. */
+static void soft_finish(kcp_cipher *k)
+{
+    if (iv_len_of(k->alg) &&
+        EVP_CIPHER_CTX_get_updated_iv(k->soft, k->iv, KCP_BLOCK))
+        ctr_resume_partial(k);
+    drop_soft(k);
 }
 
 static int cipher_final(void *vctx, unsigned char *out, size_t *outl, size_t outsize)
@@ -516,7 +550,7 @@ static int cipher_final(void *vctx, unsigned char *out, size_t *outl, size_t out
     if (k->soft) {
         int n = 0;
         int ok = EVP_CipherFinal_ex(k->soft, out, &n);
-        drop_soft(k);
+        soft_finish(k);
         if (!ok) {
             KCP_ERR(k->p, k->enc ? KCP_R_SOFTWARE_FAILED : KCP_R_BAD_DECRYPT,
                     "%s: final failed (bad padding or length)", k->name);
@@ -588,7 +622,7 @@ static int cipher_cipher(void *vctx, unsigned char *out, size_t *outl, size_t ou
         KCP_ERR(k->p, KCP_R_OUTPUT_TOO_SMALL, "%s: output too small", k->name);
         return 0;
     }
-    if (!inl)
+    if (!inl && k->alg != KC_AES_XTS)
         return 1;
     if (k->alg == KC_AES_XTS) {
         if (!xts_unit(k, out, in, inl))

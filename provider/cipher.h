@@ -20,6 +20,7 @@ typedef struct {
     int key_set;
     unsigned char oiv[KCP_BLOCK];   /* the IV given at init */
     unsigned char iv[KCP_BLOCK];    /* the IV the next kernel message starts with */
+    int iv_set;                     /* an IV was given (XTS needs one, as in OpenSSL) */
     int enc, pad;
     kc_cipher *c;
     int started;                    /* a kernel message is open on c */
