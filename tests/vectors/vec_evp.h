@@ -44,7 +44,11 @@ typedef struct {
     signed char served[KC_ALG_COUNT];
     char why[KC_ALG_COUNT][96];
     unsigned long aead_ops;   /* alternates where the tag is set to decrypt */
+    int software_first;     /* min-size set: the kernel need not serve anything */
 } vec_evp;
+
+/* KCRYPT_TEST_SETTINGS has software-fallback=no: the kernel's limits apply */
+extern int vec_evp_kernel_only;
 
 static inline vec_evp *vec_evp_of(vec_ctx *v)
 {

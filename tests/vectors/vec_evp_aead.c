@@ -26,8 +26,13 @@ static const unsigned char *bytes(const kct_bytes *b)
 /* kcrypt serves a GCM nonce the kernel cannot take (not 96 bits) with
  * OpenSSL's implementation inside the provider, up to OpenSSL's 128 bytes:
  * those cases run here, through kcrypt, where the kernel backends skip. */
+int vec_evp_kernel_only;
+
 const char *vec_evp_aead_limit(kc_alg_id alg, size_t nonce, size_t tag, char *buf, size_t n)
 {
+    /* software-fallback = no: only what the kernel transform takes */
+    if (vec_evp_kernel_only)
+        return vec_aead_limit(alg, nonce, tag, buf, n);
     if (alg == KC_AES_GCM && nonce >= 1 && nonce <= 128)
         return vec_aead_limit(alg, 12, tag, buf, n);
     if (alg == KC_AES_GCM) {

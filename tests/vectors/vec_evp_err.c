@@ -25,6 +25,10 @@ static const struct {
 
 static kc_status refusal_of(const char *reason)
 {
+    /* software-fallback = no: what the kernel cannot take is refused as
+     * unsupported, which for a vector that must fail is the right answer */
+    if (vec_evp_kernel_only && reason && strcmp(reason, "unsupported by kcrypt") == 0)
+        return KC_ERR_INVALID_ARG;
     for (size_t i = 0; reason && i < sizeof(refusals) / sizeof(refusals[0]); i++)
         if (strcmp(reason, refusals[i].reason) == 0)
             return refusals[i].st;
