@@ -12,7 +12,7 @@ static const kc_alg_info table[KC_ALG_COUNT] = {
     { KC_AES_ECB, "AES-ECB", KC_KIND_SKCIPHER, "skcipher", "ecb(aes)", 16, 0, 0, AES, NONE,
       "AES-%u-ECB", NULL, 0x1081, 0 },
     { KC_AES_CBC, "AES-CBC", KC_KIND_SKCIPHER, "skcipher", "cbc(aes)", 16, 16, 0, AES, NONE,
-      "AES-%u-CBC", NULL, 0x1082, 0 },
+      "AES-%u-CBC", "AES%u", 0x1082, 0 },
     { KC_AES_CTR, "AES-CTR", KC_KIND_SKCIPHER, "skcipher", "ctr(aes)", 1, 16, 0, AES, NONE,
       "AES-%u-CTR", NULL, 0x1086, 0 },
     /* XTS keys are two AES keys; OpenSSL names the size of one of them
@@ -68,9 +68,9 @@ static const kc_alg_info table[KC_ALG_COUNT] = {
       "CMAC", NULL, 0x108a, 0x108b },
     /* KW unwraps in kw(aes); wraps run over ecb(aes) (see keywrap.h) */
     { KC_AES_KW, "AES-KW", KC_KIND_KEYWRAP, "skcipher", "kw(aes)", 8, 8, 0, AES, NONE,
-      "AES-%u-WRAP", "id-aes%u-wrap", 0x2109, 0 },
+      "AES-%u-WRAP", "id-aes%u-wrap:AES%u-WRAP", 0x2109, 0 },
     { KC_AES_KWP, "AES-KWP", KC_KIND_KEYWRAP, "skcipher", "ecb(aes)", 8, 0, 0, AES, NONE,
-      "AES-%u-WRAP-PAD", "id-aes%u-wrap-pad", 0x210b, 0 },
+      "AES-%u-WRAP-PAD", "id-aes%u-wrap-pad:AES%u-WRAP-PAD", 0x210b, 0 },
     { KC_DRBG, "DRBG", KC_KIND_RNG, "rng", "stdrng", 0, 0, 0, 0, NONE,
       "KCRYPT-DRBG", NULL, 0, 0 },
 };

@@ -10,7 +10,9 @@
  * Ends with "N passed, N failed"; the seed is printed so a failure can be
  * replayed. KEY=VALUE arguments are kcrypt settings (min-size=1M,
  * software-fallback=no); with them, what the default provider lacks
- * (AES-192-XTS) is compared with kcrypt without them. */
+ * (AES-192-XTS) is compared with kcrypt without them. Without settings it
+ * also checks that every name the default provider has for an algorithm
+ * kcrypt offers (aliases, OIDs) reaches it in kcrypt. */
 #include <openssl/conf.h>
 #include <openssl/core_names.h>
 #include <openssl/err.h>
@@ -340,6 +342,50 @@ static void run_alg(alg *a)
     }
 }
 
+/* Names: every name the default provider answers for an algorithm kcrypt
+ * offers (what `openssl list` shows: aliases and OIDs included) must reach
+ * the same algorithm in kcrypt. */
+typedef struct {
+    const char *what;
+    int cipher;
+    unsigned long bad;
+} names_check;
+
+static void check_name(const char *name, void *arg)
+{
+    names_check *n = arg;
+    int ok;
+    if (n->cipher) {
+        EVP_CIPHER *c = EVP_CIPHER_fetch(kc_lib, name, NULL);
+        ok = c && EVP_CIPHER_is_a(c, n->what);
+        EVP_CIPHER_free(c);
+    } else {
+        EVP_MD *m = EVP_MD_fetch(kc_lib, name, NULL);
+        ok = m && EVP_MD_is_a(m, n->what);
+        EVP_MD_free(m);
+    }
+    ERR_clear_error();
+    if (ok) {
+        total_pass++;
+        return;
+    }
+    n->bad++;
+    total_fail++;
+    printf("FAIL  name %s: the default provider answers it for %s, kcrypt does not\n", name,
+           n->what);
+}
+
+static void check_md_names(EVP_MD *md, void *arg)
+{
+    (void)arg;
+    EVP_MD *ref = EVP_MD_fetch(ref_lib, EVP_MD_get0_name(md), NULL);
+    names_check n = { EVP_MD_get0_name(md), 0, 0 };
+    if (ref)
+        EVP_MD_names_do_all(ref, check_name, &n);
+    EVP_MD_free(ref);
+    ERR_clear_error();
+}
+
 /* kcrypt with KEY=VALUE settings (min-size, software-fallback) through a
  * config file made for this run. */
 static OSSL_PROVIDER *load_kcrypt(OSSL_LIB_CTX *lib, const char *dir, char **set, int nset)
@@ -423,10 +469,15 @@ int main(int argc, char **argv)
         a->keylen = (size_t)EVP_CIPHER_get_key_length(a->kc);
         a->block = (size_t)EVP_CIPHER_get_block_size(a->kc);
         a->ivlen = a->aead ? 12 : (size_t)EVP_CIPHER_get_iv_length(a->kc);
+        names_check nc = { a->name, 1, 0 };
+        if (!nset)
+            EVP_CIPHER_names_do_all(a->ref, check_name, &nc);
         run_alg(a);
         printf("%-5s %-28s %lu passed, %lu failed\n", a->fail ? "FAIL" : "pass", a->name,
                a->pass, a->fail);
     }
+    if (!nset)
+        EVP_MD_do_all_provided(kc_lib, check_md_names, NULL);
     for (int i = 0; i < nalgs; i++) {
         EVP_CIPHER_free(algs[i].kc);
         EVP_CIPHER_free(algs[i].ref);
