@@ -473,6 +473,11 @@ int main(int argc, char **argv)
         if (!nset)
             EVP_CIPHER_names_do_all(a->ref, check_name, &nc);
         run_alg(a);
+        if (mode == EVP_CIPH_GCM_MODE && !nset) {
+            /* a nonce the kernel's gcm(aes) lacks: kcrypt's software path */
+            a->ivlen = 16;
+            run_alg(a);
+        }
         printf("%-5s %-28s %lu passed, %lu failed\n", a->fail ? "FAIL" : "pass", a->name,
                a->pass, a->fail);
     }
