@@ -166,7 +166,7 @@ out:
 
 /* Attributes into o; a secret key's value goes to the vault, never into
  * o->attrs. */
-static CK_RV load_attrs(p11_object *o, const unsigned char *p, size_t n)
+static CK_RV load_attrs(p11_object *o, const unsigned char *p, size_t n, int from_sealed)
 {
     while (n) {
         if (n < 12)
@@ -178,7 +178,9 @@ static CK_RV load_attrs(p11_object *o, const unsigned char *p, size_t n)
         if (len > n)
             return CKR_DEVICE_ERROR;
         CK_RV rv;
-        if (t == CKA_VALUE && o->cls == CKO_SECRET_KEY)
+        if (t == CKA_VALUE && o->cls == CKO_SECRET_KEY && !from_sealed)
+            rv = CKR_DEVICE_ERROR;   /* a key value anyone could have written: planted */
+        else if (t == CKA_VALUE && o->cls == CKO_SECRET_KEY)
             rv = p11_key_set_value(o, p, len);
         else
             rv = p11_attr_set(o, t, p, (CK_ULONG)len);
@@ -242,10 +244,10 @@ CK_RV p11_objfile_decode(const char *name, const unsigned char *in, size_t len,
         at += 12 + l;
     }
     if (rv == CKR_OK)
-        rv = load_attrs(o, attrs, attrs_len);
+        rv = load_attrs(o, attrs, attrs_len, priv);
     if (rv == CKR_OK && !priv && sealed_len) {
         if (p11_g.tk_aead)
-            rv = load_attrs(o, plain.p, plain.len);
+            rv = load_attrs(o, plain.p, plain.len, 1);
         else
             o->locked = 1;
     }
@@ -262,7 +264,7 @@ CK_RV p11_objfile_decode(const char *name, const unsigned char *in, size_t len,
         }
         if (o->cls != CKO_SECRET_KEY && o->cls != CKO_DATA)
             rv = CKR_DEVICE_ERROR;
-        if (o->cls == CKO_SECRET_KEY && !o->locked && !o->sealed)
+        if (o->cls == CKO_SECRET_KEY && (!sealed_len || (!o->locked && !o->sealed)))
             rv = CKR_DEVICE_ERROR;
     }
     buf_free(&plain);

@@ -19,7 +19,6 @@
 
 #define SUFFIX ".obj"
 #define NAME_LEN 16
-#define MAX_FILE (1u << 20)
 
 static void objdir(char *out, size_t n)
 {
@@ -48,40 +47,12 @@ static CK_RV new_name(char name[NAME_LEN + 1])
     return rv;
 }
 
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 static CK_RV replace_file(const char *name, const unsigned char *data, size_t len, ino_t *ino)
 {
-    char dir[4200], path[4300], tmp[4400];
+    char dir[4200], file[NAME_LEN + sizeof SUFFIX];
     objdir(dir, sizeof dir);
-    objpath(path, sizeof path, name);
-    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
-    if (p11_store_mkdirs(dir))
-        return CKR_DEVICE_ERROR;
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return CKR_DEVICE_ERROR;
-    struct stat st;
-    int bad = write_all(fd, data, len) || fsync(fd) || fstat(fd, &st);
-    bad |= close(fd) != 0;
-    if (bad || rename(tmp, path)) {
-        unlink(tmp);
-        return CKR_DEVICE_ERROR;
-    }
-    *ino = st.st_ino;
-    return p11_store_fsync_dir(dir) ? CKR_DEVICE_ERROR : CKR_OK;
+    snprintf(file, sizeof file, "%s" SUFFIX, name);
+    return p11_file_replace(dir, file, data, len, ino);
 }
 
 CK_RV p11_objstore_write(p11_object *o)
@@ -130,16 +101,21 @@ CK_RV p11_objstore_remove(p11_object *o)
  * private object before a login, CKR_DEVICE_ERROR for a damaged file. */
 static CK_RV read_object(const char *name, p11_object **out)
 {
-    char path[4300];
-    objpath(path, sizeof path, name);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    char dir[4200], file[NAME_LEN + sizeof SUFFIX];
+    objdir(dir, sizeof dir);
+    snprintf(file, sizeof file, "%s" SUFFIX, name);
+    int dfd = p11_file_open_dir(dir);
+    if (dfd < 0)
         return errno == ENOENT ? CKR_OBJECT_HANDLE_INVALID : CKR_DEVICE_ERROR;
     struct stat st;
+    int fd = p11_file_open_read(dfd, file, &st);
+    close(dfd);
+    if (fd < 0)
+        return errno == ENOENT ? CKR_OBJECT_HANDLE_INVALID : CKR_DEVICE_ERROR;
     unsigned char *data = NULL;
     size_t len = 0, got = 0;
     CK_RV rv = CKR_DEVICE_ERROR;
-    if (fstat(fd, &st) || st.st_size <= 0 || (size_t)st.st_size > MAX_FILE)
+    if (st.st_size <= 0 || (size_t)st.st_size > P11_MAX_FILE)
         goto out;
     len = (size_t)st.st_size;
     if (!(data = malloc(len))) {

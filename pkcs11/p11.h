@@ -245,6 +245,18 @@ void p11_objstore_sync(void);
 int p11_objstore_current(p11_object *o);   /* 0: another process destroyed it */
 void p11_objstore_clear(void);
 
+CK_RV p11_key_separation(const p11_object *o);   /* attr.c */
+
+/* safefile.c: the store's files, safe against others who can write there.
+ * P11_MAX_FILE: the largest file the token writes and reads back. */
+#define P11_MAX_FILE (1u << 20)
+struct stat;
+void p11_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int p11_file_open_dir(const char *dir);   /* -1: missing, or not ours / writable by others */
+int p11_file_open_read(int dfd, const char *name, struct stat *st);
+CK_RV p11_file_replace(const char *dir, const char *name, const unsigned char *data,
+                       size_t len, ino_t *ino);
+
 /* store.c */
 int p11_store_mkdirs(const char *path);
 int p11_store_fsync_dir(const char *path);

@@ -65,7 +65,7 @@ CK_RV p11_store_lock(int exclusive, int *fd)
     if (exclusive && p11_store_mkdirs(p11_g.store_dir))
         return CKR_DEVICE_ERROR;
     snprintf(path, sizeof path, "%s/lock", p11_g.store_dir);
-    int f = open(path, O_RDWR | O_CLOEXEC | (exclusive ? O_CREAT : 0), 0600);
+    int f = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | (exclusive ? O_CREAT : 0), 0600);
     if (f < 0)
         return errno == ENOENT && !exclusive ? CKR_OK : CKR_DEVICE_ERROR;
     while (flock(f, exclusive ? LOCK_EX : LOCK_SH) < 0) {
@@ -153,17 +153,23 @@ static CK_RV parse(FILE *f, p11_token *t)
 
 CK_RV p11_store_load(p11_token *t)
 {
-    char path[4200];
     int lk;
     memset(t, 0, sizeof *t);
     CK_RV rv = p11_store_lock(0, &lk);
     if (rv != CKR_OK)
         return rv;
-    snprintf(path, sizeof path, "%s/" STATE_FILE, p11_g.store_dir);
-    FILE *f = fopen(path, "re");
+    struct stat st;
+    int dfd = p11_file_open_dir(p11_g.store_dir);
+    int fd = dfd < 0 ? -1 : p11_file_open_read(dfd, STATE_FILE, &st);
+    FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
+    if (dfd >= 0)
+        close(dfd);
     if (!f) {
+        int missing = errno == ENOENT;
+        if (fd >= 0)
+            close(fd);
         p11_store_unlock(lk);
-        return errno == ENOENT ? CKR_OK : CKR_DEVICE_ERROR;
+        return missing ? CKR_OK : CKR_DEVICE_ERROR;
     }
     rv = parse(f, t);
     fclose(f);
@@ -176,18 +182,11 @@ CK_RV p11_store_load(p11_token *t)
 /* Caller holds the exclusive lock. */
 CK_RV p11_store_save(const p11_token *t)
 {
-    char path[4200], tmp[4300];
-    snprintf(path, sizeof path, "%s/" STATE_FILE, p11_g.store_dir);
-    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return CKR_DEVICE_ERROR;
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        close(fd);
-        unlink(tmp);
-        return CKR_DEVICE_ERROR;
-    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return CKR_HOST_MEMORY;
     fprintf(f, MAGIC "\n");
     put_hex(f, "label", (const unsigned char *)t->label, sizeof t->label);
     put_hex(f, "serial", (const unsigned char *)t->serial, sizeof t->serial);
@@ -200,14 +199,14 @@ CK_RV p11_store_save(const p11_token *t)
         put_hex(f, "user_salt", t->user_salt, sizeof t->user_salt);
         put_hex(f, "user_wrapped", t->user_wrapped, sizeof t->user_wrapped);
     }
-    int bad = fflush(f) != 0 || fsync(fd) != 0;
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path)) {
-        unlink(tmp);
-        return CKR_DEVICE_ERROR;
+    CK_RV rv = fclose(f) ? CKR_HOST_MEMORY : CKR_OK;
+    if (rv == CKR_OK)
+        rv = p11_file_replace(p11_g.store_dir, STATE_FILE, (unsigned char *)text, len, NULL);
+    if (text) {
+        kc_wipe(text, len);
+        free(text);
     }
-    p11_store_fsync_dir(p11_g.store_dir);
-    return CKR_OK;
+    return rv;
 }
 
 /* A rename or unlink is durable only once its directory is synced. */
