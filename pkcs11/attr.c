@@ -203,6 +203,24 @@ static CK_RV check_value(CK_KEY_TYPE kt, const unsigned char *v, size_t len,
     return CKR_OK;
 }
 
+/* Key separation, after Clulow (CHES 2003) and Bortolozzo, Centenaro,
+ * Focardi, Steel (CCS 2010): a key that wraps must not decrypt (else wrap a
+ * sensitive key, then decrypt the blob: its value in clear), and a key that
+ * unwraps must not encrypt (else encrypt a chosen value and unwrap it: a
+ * key whose value the attacker knows). Such a key is refused at creation,
+ * and after creation these four usages may only be turned off, so no
+ * sequence of C_SetAttributeValue or C_CopyObject calls gives one key both
+ * roles at different times. */
+CK_RV p11_key_separation(const p11_object *o)
+{
+    if (o->cls != CKO_SECRET_KEY)
+        return CKR_OK;
+    if ((p11_attr_bool(o, CKA_WRAP) && p11_attr_bool(o, CKA_DECRYPT)) ||
+        (p11_attr_bool(o, CKA_UNWRAP) && p11_attr_bool(o, CKA_ENCRYPT)))
+        return CKR_TEMPLATE_INCONSISTENT;
+    return CKR_OK;
+}
+
 static CK_RV defaults(p11_object *o)
 {
     static const CK_ATTRIBUTE_TYPE on[] = {
@@ -210,10 +228,10 @@ static CK_RV defaults(p11_object *o)
     };
     static const CK_ATTRIBUTE_TYPE key_on[] = {
         CKA_PRIVATE, CKA_SENSITIVE, CKA_ENCRYPT, CKA_DECRYPT, CKA_SIGN, CKA_VERIFY,
-        CKA_WRAP, CKA_UNWRAP,
     };
+    /* wrapping only when asked for: see p11_key_separation */
     static const CK_ATTRIBUTE_TYPE key_off[] = {
-        CKA_DERIVE, CKA_EXTRACTABLE, CKA_WRAP_WITH_TRUSTED, CKA_TRUSTED, CKA_LOCAL,
+        CKA_WRAP, CKA_UNWRAP, CKA_DERIVE, CKA_EXTRACTABLE, CKA_WRAP_WITH_TRUSTED, CKA_TRUSTED, CKA_LOCAL,
         CKA_ALWAYS_SENSITIVE, CKA_NEVER_EXTRACTABLE,
     };
     CK_RV rv = p11_attr_set_ulong(o, CKA_CLASS, o->cls);
@@ -292,6 +310,8 @@ CK_RV p11_object_make(p11_session *s, const CK_ATTRIBUTE *t, CK_ULONG n, p11_mak
         if ((rv = p11_attr_set(o, t[i].type, t[i].pValue, t[i].ulValueLen)) != CKR_OK)
             goto fail;
     }
+    if ((rv = p11_key_separation(o)) != CKR_OK)
+        goto fail;
     int token = p11_attr_bool(o, CKA_TOKEN);
     if (token && !(s->flags & CKF_RW_SESSION)) {
         rv = CKR_SESSION_READ_ONLY;
@@ -387,6 +407,7 @@ CK_RV p11_attr_apply(p11_session *s, p11_object *o, const CK_ATTRIBUTE *t, CK_UL
             break;
         case CKA_EXTRACTABLE:        /* may only become FALSE */
         case CKA_COPYABLE:
+        case CKA_ENCRYPT: case CKA_DECRYPT: case CKA_WRAP: case CKA_UNWRAP:
             if (!cur && b)
                 return CKR_ATTRIBUTE_READ_ONLY;
             break;

@@ -405,9 +405,15 @@ CK_RV C_SetAttributeValue(CK_SESSION_HANDLE hs, CK_OBJECT_HANDLE ho, CK_ATTRIBUT
         return rv;
     p11_session *s;
     p11_object *o = NULL;
+    int lk = -1;
     rv = attribute_call(hs, ho, t, n, &s, &o);
     if (rv == CKR_OK)
         rv = writable(s, o);
+    /* Read-modify-write under the store's lock: the change goes onto what
+     * is in the file now, so another process's update is not lost and an
+     * object it destroyed is not written back. */
+    if (rv == CKR_OK && !o->owner && o->file[0] && (rv = p11_store_lock(1, &lk)) == CKR_OK)
+        rv = p11_objstore_reload(o);
     if (rv == CKR_OK && !o->owner && o->locked)
         rv = CKR_USER_NOT_LOGGED_IN;   /* its value could not be sealed again */
     if (rv == CKR_OK)
@@ -415,6 +421,7 @@ CK_RV C_SetAttributeValue(CK_SESSION_HANDLE hs, CK_OBJECT_HANDLE ho, CK_ATTRIBUT
     /* all or nothing: a change the store refused is undone in memory too */
     if (rv == CKR_OK && !o->owner && (rv = p11_objstore_write(o)) != CKR_OK)
         (void)p11_objstore_reload(o);
+    p11_store_unlock(lk);
     p11_leave();
     return rv;
 }

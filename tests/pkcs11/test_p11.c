@@ -36,6 +36,24 @@ static CK_OBJECT_HANDLE mk_key(CK_SESSION_HANDLE s, CK_KEY_TYPE kt, const char *
     return h;
 }
 
+/* A key-encryption key: wraps and unwraps, neither encrypts nor decrypts
+ * (the token refuses a key that does both, see pkcs11/README.md). */
+static CK_OBJECT_HANDLE mk_kek(CK_SESSION_HANDLE s, const char *hex)
+{
+    kct_bytes k = H(hex);
+    CK_ATTRIBUTE t[] = {
+        { CKA_CLASS, &secret, sizeof secret }, { CKA_KEY_TYPE, &aes, sizeof aes },
+        { CKA_VALUE, k.p, k.n }, { CKA_WRAP, &yes, 1 }, { CKA_UNWRAP, &yes, 1 },
+        { CKA_ENCRYPT, &no, 1 }, { CKA_DECRYPT, &no, 1 },
+    };
+    CK_OBJECT_HANDLE h = 0;
+    CK_RV rv = f->C_CreateObject(s, t, 7, &h);
+    kct_bytes_free(&k);
+    if (rv != CKR_OK)
+        printf("create KEK failed 0x%lx\n", rv);
+    return h;
+}
+
 /* ---- areas ---- */
 
 static CK_RV app_create(void **m) { *m = malloc(1); return CKR_OK; }
@@ -573,7 +591,7 @@ static void wrap_area(CK_SESSION_HANDLE s)
 {
     const char *A = "wrap";
     /* RFC 3394 4.1 */
-    CK_OBJECT_HANDLE kek = mk_key(s, aes, "000102030405060708090a0b0c0d0e0f", 0);
+    CK_OBJECT_HANDLE kek = mk_kek(s, "000102030405060708090a0b0c0d0e0f");
     CK_OBJECT_HANDLE key = mk_key(s, aes, "00112233445566778899aabbccddeeff", 1);
     CK_MECHANISM kw = { CKM_AES_KEY_WRAP, NULL, 0 };
     unsigned char out[64];
@@ -598,10 +616,10 @@ static void wrap_area(CK_SESSION_HANDLE s)
     RV(A, f->C_UnwrapKey(s, &kw, kek, want.p, 20, ut, 4, &u), CKR_WRAPPED_KEY_LEN_RANGE);
     RV(A, f->C_UnwrapKey(s, &kw, kek, want.p, 24, ut, 1, &u), CKR_TEMPLATE_INCOMPLETE);
     /* A non-extractable key does not leave. */
-    RV(A, f->C_WrapKey(s, &kw, key, kek, out, &n), CKR_KEY_UNEXTRACTABLE);
+    RV(A, f->C_WrapKey(s, &kw, kek, kek, out, &n), CKR_KEY_UNEXTRACTABLE);
     RV(A, f->C_WrapKey(s, &kw, 4242, key, out, &n), CKR_WRAPPING_KEY_HANDLE_INVALID);
     /* RFC 5649 section 6, 7-byte key. */
-    CK_OBJECT_HANDLE kek2 = mk_key(s, aes, "5840df6e29b02af1ab493b705bf16ea1ae8338f4dcc176a8", 0);
+    CK_OBJECT_HANDLE kek2 = mk_kek(s, "5840df6e29b02af1ab493b705bf16ea1ae8338f4dcc176a8");
     CK_OBJECT_HANDLE k7 = mk_key(s, generic, "466f7250617369", 1);
     CK_MECHANISM kwp = { CKM_AES_KEY_WRAP_KWP, NULL, 0 };
     n = sizeof out;

@@ -33,14 +33,17 @@ static CK_OBJECT_HANDLE create(vec_p11 *t, CK_KEY_TYPE kt, const kct_bytes *valu
 {
     CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
     CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
+    /* the token keeps wrapping keys from en/decrypting (pkcs11/README.md) */
+    int kek = use && use[0] == CKA_WRAP;
     CK_ATTRIBUTE tmpl[] = {
         { CKA_CLASS, &cls, sizeof(cls) }, { CKA_KEY_TYPE, &kt, sizeof(kt) },
         { CKA_VALUE, value->p, value->n }, { CKA_TOKEN, &no, 1 },
         { CKA_SENSITIVE, &yes, 1 }, { CKA_EXTRACTABLE, extractable ? &yes : &no, 1 },
         { use ? use[0] : 0, &yes, 1 }, { use ? use[1] : 0, &yes, 1 },
+        { CKA_ENCRYPT, &no, 1 }, { CKA_DECRYPT, &no, 1 },
     };
     CK_OBJECT_HANDLE h = 0;
-    CK_RV rv = t->f->C_CreateObject(t->s, tmpl, use ? 8 : 6, &h);
+    CK_RV rv = t->f->C_CreateObject(t->s, tmpl, kek ? 10 : use ? 8 : 6, &h);
     kc_status st = vec_p11_status(rv, "C_CreateObject", 0,
                                   size_ok(kt, value->n) ? 0 : CKR_ATTRIBUTE_VALUE_INVALID,
                                   KC_ERR_KEY, err);
