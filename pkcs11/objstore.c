@@ -281,8 +281,8 @@ void p11_objstore_clear(void)
     if (!d)
         return;
     for (struct dirent *e; (e = readdir(d));) {
-        if (e->d_name[0] == '.')
-            continue;
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;   /* stray .tmp-* of killed writers go too */
         char path[4500];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         unlink(path);
