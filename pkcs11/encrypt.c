@@ -372,13 +372,24 @@ static CK_RV final_size(p11_crypt *op, size_t *need)
     return CKR_OK;
 }
 
+/* The key was destroyed (by another session or thread) between Init and
+ * the call that needs it. PKCS#11 lists no key-handle code for C_Encrypt,
+ * C_Decrypt and their Final calls, so this is CKR_FUNCTION_FAILED, and the
+ * operation ends as any failed call ends it. */
+static CK_RV key_gone(const p11_crypt *op)
+{
+    p11_debug("%s: the key (handle %lu) was destroyed during the operation",
+              kc_alg(op->alg)->name, (unsigned long)op->key);
+    return CKR_FUNCTION_FAILED;
+}
+
 /* KW/KWP over the whole message; the exact length lands in op->kw_len
  * (a KWP unwrap is shorter than final_size's bound). */
 static CK_RV kw_final(p11_crypt *op, unsigned char *out)
 {
     p11_object *k = p11_object_find(op->key);
     if (!k)
-        return CKR_KEY_HANDLE_INVALID;
+        return key_gone(op);
     int enc = op->dir == OP_ENCRYPT;
     kc_tfm *t;
     CK_RV rv = p11_key_tfm(k, kc_keywrap_tfm_alg(op->alg, enc), &t);
@@ -429,7 +440,7 @@ static CK_RV do_final(p11_crypt *op, unsigned char *out)
      * (shared by all its op sockets) is set just for it. */
     p11_object *k = p11_object_find(op->key);
     if (!k)
-        return CKR_KEY_HANDLE_INVALID;
+        return key_gone(op);
     kc_tfm *t;
     CK_RV rv = p11_key_tfm(k, op->alg, &t);
     if (rv != CKR_OK)
