@@ -7,13 +7,16 @@
  *
  * A private object is sealed whole, so before a login not even its label
  * can be read. A public object's attributes are clear, as a token shows
- * them to anyone, except a secret key's value, which is always sealed. The
- * file name and everything in front of the sealed part are the GCM's AAD:
- * a sealed part copied into another file, or under other clear attributes,
- * fails to open. Nonces are random: several processes seal under one key.
- * The token key is only in the kernel (p11_g.tk_aead, set at C_Login), so
- * an object with a sealed part can be written and fully read only by a
- * logged-in process. */
+ * them to anyone, except a secret key's value, which is always sealed. Every
+ * object has a sealed part (a public data object's is empty: the tag alone
+ * authenticates the clear part). The file name and everything in front of
+ * the sealed part are the GCM's AAD: a sealed part copied into another
+ * file, or under other clear attributes, fails to open, and a file with no
+ * sealed part was not written by the token. Nonces are random: several
+ * processes seal under one key. The token key is only in the kernel
+ * (p11_g.tk_aead, set at C_Login), so an object can be written only by a
+ * logged-in process; before a login a public object is read unverified
+ * (o->unverified) and verified at the login (objstore.c: it is stale then). */
 #include "p11.h"
 
 #include <stdint.h>
@@ -122,10 +125,9 @@ CK_RV p11_objfile_encode(const p11_object *o, unsigned char **out, size_t *out_l
 {
     int priv = private_obj(o);
     int has_value = o->cls == CKO_SECRET_KEY;
-    int sealed = priv || has_value;
-    if (sealed && !p11_g.tk_aead)
+    if (!p11_g.tk_aead)   /* nothing is written that the token cannot authenticate */
         return CKR_USER_NOT_LOGGED_IN;
-    if (o->locked)
+    if (o->locked || o->unverified)
         return CKR_USER_NOT_LOGGED_IN;
     buf clear = { 0 }, plain = { 0 }, file = { 0 };
     CK_RV rv = CKR_HOST_MEMORY;
@@ -142,12 +144,16 @@ CK_RV p11_objfile_encode(const p11_object *o, unsigned char **out, size_t *out_l
         if (put_attr(&plain, CKA_VALUE, v, o->value_len))
             goto out;
     }
-    size_t sealed_len = sealed ? NONCE + plain.len + TAG : 0;
+    size_t sealed_len = NONCE + plain.len + TAG;
+    if (HDR + clear.len + sealed_len > P11_MAX_FILE) {
+        rv = CKR_DEVICE_MEMORY;   /* could not be read back */
+        goto out;
+    }
     if (put(&file, MAGIC, 8) || put_le(&file, priv ? FLAG_PRIVATE : 0, 4) ||
         put_le(&file, clear.len, 4) || put_le(&file, sealed_len, 4) ||
         put(&file, clear.p, clear.len))
         goto out;
-    rv = sealed ? seal(o->file, &file, &plain) : CKR_OK;
+    rv = seal(o->file, &file, &plain);
     if (rv == CKR_OK) {
         *out = file.p;
         *out_len = file.len;
@@ -225,14 +231,19 @@ CK_RV p11_objfile_decode(const char *name, const unsigned char *in, size_t len,
     /* A private object stays out of sight until someone can open it. */
     if (priv && !p11_g.tk_aead)
         return CKR_USER_NOT_LOGGED_IN;
+    if (!sealed_len) {
+        p11_debug("object %s: not authenticated (planted, or written before kcrypt authenticated "
+                  "public objects: re-initialize the token)", name);
+        return CKR_DEVICE_ERROR;
+    }
     p11_object *o = p11_object_new(0);
     if (!o)
         return CKR_HOST_MEMORY;
     snprintf(o->file, sizeof o->file, "%s", name);
     buf plain = { 0 };
     CK_RV rv = CKR_OK;
-    if (sealed_len && p11_g.tk_aead)
-        rv = unseal(name, in, HDR + clear_len, sealed_len, &plain);
+    if (p11_g.tk_aead && (rv = unseal(name, in, HDR + clear_len, sealed_len, &plain)) != CKR_OK)
+        p11_debug("object %s: authentication failed (altered, or of another token)", name);
     /* The class decides where the value goes: read it before the rest. */
     const unsigned char *attrs = priv ? plain.p : in + HDR;
     size_t attrs_len = priv ? plain.len : clear_len;
@@ -245,11 +256,12 @@ CK_RV p11_objfile_decode(const char *name, const unsigned char *in, size_t len,
     }
     if (rv == CKR_OK)
         rv = load_attrs(o, attrs, attrs_len, priv);
-    if (rv == CKR_OK && !priv && sealed_len) {
+    if (rv == CKR_OK && !priv) {
         if (p11_g.tk_aead)
             rv = load_attrs(o, plain.p, plain.len, 1);
-        else
-            o->locked = 1;
+        else   /* served as read until the login verifies it */
+            o->unverified = 1;
+        o->locked = o->unverified && o->cls == CKO_SECRET_KEY;
     }
     if (rv == CKR_OK) {
         CK_ULONG kt = 0, vl = 0;
@@ -264,7 +276,7 @@ CK_RV p11_objfile_decode(const char *name, const unsigned char *in, size_t len,
         }
         if (o->cls != CKO_SECRET_KEY && o->cls != CKO_DATA)
             rv = CKR_DEVICE_ERROR;
-        if (o->cls == CKO_SECRET_KEY && (!sealed_len || (!o->locked && !o->sealed)))
+        if (o->cls == CKO_SECRET_KEY && !o->locked && !o->sealed)
             rv = CKR_DEVICE_ERROR;
     }
     buf_free(&plain);

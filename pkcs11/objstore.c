@@ -155,6 +155,7 @@ static void take_content(p11_object *o, p11_object *n)
     o->sealed_len = n->sealed_len;
     o->value_len = n->value_len;
     o->locked = n->locked;
+    o->unverified = n->unverified;
     o->ino = n->ino;
     n->attrs = tmp.attrs;
     n->nattrs = tmp.nattrs;
@@ -165,7 +166,7 @@ static void take_content(p11_object *o, p11_object *n)
 
 static int stale(const p11_object *o, ino_t ino)
 {
-    return o->ino != ino || (o->locked && p11_g.tk_aead);
+    return o->ino != ino || ((o->locked || o->unverified) && p11_g.tk_aead);
 }
 
 static p11_object *by_file(const char *name)
@@ -226,8 +227,13 @@ void p11_objstore_sync(void)
         objpath(path, sizeof path, seen.names[seen.n - 1]);
         if (o && (stat(path, &st) || !stale(o, st.st_ino)))
             continue;
-        /* a file that cannot be read now (private, damaged) stays out */
-        if (read_object(seen.names[seen.n - 1], &n) != CKR_OK)
+        /* A file that cannot be read now (private, damaged) stays out; one
+         * shown unverified before the login that fails verification now
+         * goes (its handle becomes invalid). */
+        CK_RV rv = read_object(seen.names[seen.n - 1], &n);
+        if (rv != CKR_OK && o && o->unverified && p11_g.tk_aead && rv != CKR_HOST_MEMORY)
+            p11_object_unlink_free(o);
+        if (rv != CKR_OK)
             continue;
         if (o) {
             take_content(o, n);

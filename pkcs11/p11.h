@@ -36,6 +36,7 @@ typedef struct p11_object {
     char file[17];               /* token objects: name of the file in the store */
     ino_t ino;                   /* of that file when read or written: a rename changes it */
     int locked;                  /* public token key read before login: no value yet */
+    int unverified;              /* public token object read before login: not authenticated */
     struct p11_object *next;
 } p11_object;
 

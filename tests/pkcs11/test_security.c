@@ -287,6 +287,121 @@ static int fifo_child(void)
     return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
+/* Set the first byte of attribute t's value in the clear part of file path
+ * (in place: same inode); -1 if the file has no such attribute. */
+static int patch_clear_attr(const char *path, uint64_t t, unsigned char byte)
+{
+    unsigned char file[4096];
+    FILE *fp = fopen(path, "r+b");
+    if (!fp)
+        return -1;
+    size_t n = fread(file, 1, sizeof file, fp), clear_len = 0;
+    int done = -1;
+    for (int i = 0; n >= 20 && i < 4; i++)
+        clear_len |= (size_t)file[12 + i] << (8 * i);
+    for (size_t at = 20; done && at + 12 <= 20 + clear_len && at + 12 <= n;) {
+        uint64_t type = 0;
+        size_t len = 0;
+        for (int i = 0; i < 8; i++)
+            type |= (uint64_t)file[at + i] << (8 * i);
+        for (int i = 0; i < 4; i++)
+            len |= (size_t)file[at + 8 + i] << (8 * i);
+        if (type == t && len && at + 12 < n) {
+            file[at + 12] = byte;
+            done = 0;
+        }
+        at += 12 + len;
+    }
+    if (!done && (fseek(fp, 0, SEEK_SET) || fwrite(file, 1, n, fp) != n))
+        done = -1;
+    return fclose(fp) || done ? -1 : 0;
+}
+
+/* A public data object file written by hand: clear part only. */
+static int plant_data(const char *label)
+{
+    unsigned char clear[512], *c = clear, file[600], *p = file;
+    CK_ULONG cls = CKO_DATA;
+    put_attr(&c, CKA_CLASS, &cls, sizeof cls);
+    put_attr(&c, CKA_TOKEN, &yes, 1);
+    put_attr(&c, CKA_PRIVATE, &no, 1);
+    put_attr(&c, CKA_LABEL, label, (uint32_t)strlen(label));
+    put_attr(&c, CKA_VALUE, "evil", 4);
+    memcpy(p, "KCP11OB1", 8);
+    p += 8;
+    put_le(&p, 0, 4);
+    put_le(&p, (uint64_t)(c - clear), 4);
+    put_le(&p, 0, 4);
+    memcpy(p, clear, (size_t)(c - clear));
+    p += c - clear;
+    char path[256];
+    snprintf(path, sizeof path, "%s/objects/00000000000000bb.obj", store);
+    FILE *fp = fopen(path, "wb");
+    if (!fp)
+        return -1;
+    fwrite(file, 1, (size_t)(p - file), fp);
+    return fclose(fp);
+}
+
+/* A fresh process state, not logged in. */
+static void restart_public(CK_SESSION_HANDLE *s)
+{
+    f->C_Finalize(NULL);
+    f->C_Initialize(NULL);
+    *s = open_rw();
+}
+
+/* Public objects' clear attributes are authenticated under the token key:
+ * before a login they are shown as read, at the login verified, and an
+ * altered or planted one goes. */
+static void integrity_checks(CK_SESSION_HANDLE *s)
+{
+    const char *A = "integrity";
+    char path[512];
+    CK_RV rv;
+    CK_ULONG cnt;
+    CK_ATTRIBUTE pub[] = { { CKA_TOKEN, &yes, 1 }, { CKA_PRIVATE, &no, 1 },
+                           { CKA_SENSITIVE, &yes, 1 }, { CKA_EXTRACTABLE, &no, 1 },
+                           { CKA_LABEL, "pubkey", 6 } };
+    aes_key(*s, pub, 5, &rv);
+    CHECK(A, rv == CKR_OK, "public token key: 0x%lx", rv);
+    data_obj(*s, "pubdata", "good", 4, CK_FALSE, &rv);
+    CHECK(A, rv == CKR_OK, "public data object: 0x%lx", rv);
+    CHECK(A, file_with("pubkey", path, sizeof path) == 0 &&
+                 patch_clear_attr(path, CKA_SENSITIVE, 0) == 0 &&
+                 patch_clear_attr(path, CKA_EXTRACTABLE, 1) == 0,
+          "flip CKA_SENSITIVE/CKA_EXTRACTABLE in the public key's file");
+    CHECK(A, file_with("pubdata", path, sizeof path) == 0 &&
+                 patch_clear_attr(path, CKA_VALUE, 'b') == 0,
+          "alter the public data object's value");
+    CHECK(A, plant_data("planted-data") == 0, "plant a public data object");
+
+    restart_public(s);
+    find_label(*s, "pubkey", &cnt);
+    CHECK(A, cnt == 1, "before login the public key is shown unverified: %lu", cnt);
+    find_label(*s, "planted-data", &cnt);
+    CHECK(A, cnt == 0, "a file with no authentication shown before login: %lu", cnt);
+    RV(A, login(*s), CKR_OK);
+    find_label(*s, "pubkey", &cnt);
+    CHECK(A, cnt == 0, "altered public key kept after login: %lu", cnt);
+    find_label(*s, "pubdata", &cnt);
+    CHECK(A, cnt == 0, "altered public data object kept after login: %lu", cnt);
+    find_label(*s, "planted-data", &cnt);
+    CHECK(A, cnt == 0, "planted public data object found after login: %lu", cnt);
+    CHECK(A, find_label(*s, "first", NULL) != 0, "an untouched public object stays");
+    CK_OBJECT_HANDLE h;
+    data_obj(*s, "later", "x", 1, CK_FALSE, &rv);
+    CHECK(A, rv == CKR_OK, "public data object after login: 0x%lx", rv);
+    restart_public(s);
+    data_obj(*s, "early", "x", 1, CK_FALSE, &rv);
+    CHECK(A, rv == CKR_USER_NOT_LOGGED_IN, "public token object before login: 0x%lx", rv);
+    h = find_label(*s, "later", NULL);
+    CK_ATTRIBUTE lbl = { CKA_LABEL, "renamed", 7 };
+    RV(A, f->C_SetAttributeValue(*s, h, &lbl, 1), CKR_USER_NOT_LOGGED_IN);
+    RV(A, login(*s), CKR_OK);
+    CHECK(A, find_label(*s, "later", NULL) != 0, "public object written after login verifies");
+}
+
 static void store_area(void)
 {
     const char *A = "store";
@@ -421,6 +536,7 @@ static void store_area(void)
     CK_ATTRIBUTE gv[] = { { CKA_VALUE, val, sizeof val } };
     RV(A, f->C_GetAttributeValue(s, h, gv, 1), CKR_OK);
     CHECK(A, gv[0].ulValueLen == 3 && !memcmp(val, "one", 3), "value kept after a refused set");
+    integrity_checks(&s);
     unlink(victim);
     f->C_Finalize(NULL);
 }

@@ -139,20 +139,21 @@ static void setup_area(void)
     RV(A, f->C_InitPIN(s, (CK_UTF8CHAR *)USER_PIN, 4), CKR_OK);
     RV(A, f->C_Logout(s), CKR_OK);
 
-    /* Before a login: a public data object can be stored, a key cannot
-     * (its value must be sealed under the token key). */
+    /* Before a login no token object can be stored: every object file is
+     * authenticated under the token key (a key's value is also sealed). */
     CK_ATTRIBUTE pub[] = { { CKA_CLASS, &data_cls, sizeof data_cls }, { CKA_TOKEN, &yes, 1 },
                            { CKA_LABEL, "public-data", 11 },
                            { CKA_VALUE, PUBLIC_VALUE, strlen(PUBLIC_VALUE) } };
-    CHECK(A, make(s, pub, 4) != 0, "public token data object without login");
+    CK_OBJECT_HANDLE h;
+    RV(A, f->C_CreateObject(s, pub, 4, &h), CKR_USER_NOT_LOGGED_IN);
     kct_bytes k = p11t_hex(KEY_HEX);
     CK_ATTRIBUTE pubkey[] = { { CKA_CLASS, &secret, sizeof secret }, { CKA_KEY_TYPE, &aes, sizeof aes },
                               { CKA_TOKEN, &yes, 1 }, { CKA_PRIVATE, &no, 1 },
                               { CKA_LABEL, "public-key", 10 }, { CKA_VALUE, k.p, k.n } };
-    CK_OBJECT_HANDLE h;
     RV(A, f->C_CreateObject(s, pubkey, 6, &h), CKR_USER_NOT_LOGGED_IN);
 
     RV(A, login(s), CKR_OK);
+    CHECK(A, make(s, pub, 4) != 0, "public token data object");
     CHECK(A, make(s, pubkey, 6) != 0, "public token key");
     CK_ATTRIBUTE key[] = { { CKA_CLASS, &secret, sizeof secret }, { CKA_KEY_TYPE, &aes, sizeof aes },
                            { CKA_TOKEN, &yes, 1 }, { CKA_LABEL, PRIVATE_LABEL, strlen(PRIVATE_LABEL) },
