@@ -3,7 +3,9 @@
  *   "KCP11OB1" | flags u32 | clear_len u32 | sealed_len u32 | clear | sealed
  *   clear, and the plaintext of sealed: attributes as type u64, length u32,
  *   bytes (little-endian)
- *   sealed: nonce (12) | AES-256-GCM ciphertext | tag (16) under the token key
+ *   sealed: nonce (12) | AES-256-GCM ciphertext | tag (16) under the token key;
+ *   its plaintext starts with the store version the file was written at
+ *   (u64, checked against the store's index: objindex.c)
  *
  * A private object is sealed whole, so before a login not even its label
  * can be read. A public object's attributes are clear, as a token shows
@@ -121,7 +123,8 @@ static CK_RV seal(const char *name, buf *file, const buf *plain)
     return rv;
 }
 
-CK_RV p11_objfile_encode(const p11_object *o, unsigned char **out, size_t *out_len)
+CK_RV p11_objfile_encode(const p11_object *o, uint64_t gen, unsigned char **out,
+                         size_t *out_len)
 {
     int priv = private_obj(o);
     int has_value = o->cls == CKO_SECRET_KEY;
@@ -132,6 +135,8 @@ CK_RV p11_objfile_encode(const p11_object *o, unsigned char **out, size_t *out_l
     buf clear = { 0 }, plain = { 0 }, file = { 0 };
     CK_RV rv = CKR_HOST_MEMORY;
     unsigned char *v = NULL;
+    if (put_le(&plain, gen, 8))
+        goto out;
     for (size_t i = 0; i < o->nattrs; i++)
         if (put_attr(priv ? &plain : &clear, o->attrs[i].type, o->attrs[i].val, o->attrs[i].len))
             goto out;
@@ -244,9 +249,16 @@ CK_RV p11_objfile_decode(const char *name, const unsigned char *in, size_t len,
     CK_RV rv = CKR_OK;
     if (p11_g.tk_aead && (rv = unseal(name, in, HDR + clear_len, sealed_len, &plain)) != CKR_OK)
         p11_debug("object %s: authentication failed (altered, or of another token)", name);
+    if (p11_g.tk_aead && rv == CKR_OK && plain.len < 8)
+        rv = CKR_DEVICE_ERROR;
+    int opened = p11_g.tk_aead && rv == CKR_OK;
+    const unsigned char *sp = opened ? plain.p + 8 : NULL;
+    size_t sl = opened ? plain.len - 8 : 0;
+    if (opened)
+        o->gen = get_le(plain.p, 8);
     /* The class decides where the value goes: read it before the rest. */
-    const unsigned char *attrs = priv ? plain.p : in + HDR;
-    size_t attrs_len = priv ? plain.len : clear_len;
+    const unsigned char *attrs = priv ? sp : in + HDR;
+    size_t attrs_len = priv ? sl : clear_len;
     for (size_t at = 0; rv == CKR_OK && at + 12 <= attrs_len;) {
         size_t l = (size_t)get_le(attrs + at + 8, 4);
         if (get_le(attrs + at, 8) == CKA_CLASS && l == sizeof(CK_OBJECT_CLASS) &&
@@ -258,7 +270,7 @@ CK_RV p11_objfile_decode(const char *name, const unsigned char *in, size_t len,
         rv = load_attrs(o, attrs, attrs_len, priv);
     if (rv == CKR_OK && !priv) {
         if (p11_g.tk_aead)
-            rv = load_attrs(o, plain.p, plain.len, 1);
+            rv = load_attrs(o, sp, sl, 1);
         else   /* served as read until the login verifies it */
             o->unverified = 1;
         o->locked = o->unverified && o->cls == CKO_SECRET_KEY;

@@ -5,7 +5,10 @@
  * one: a killed writer leaves at most a stray temporary, which no reader
  * looks at. Each process keeps its objects in memory and catches up with
  * the others at C_FindObjectsInit and C_Login (p11_objstore_sync) and on
- * every use of a handle (p11_objstore_current: one stat). */
+ * every use of a handle (p11_objstore_current: one stat). After a login a
+ * file is believed only at the version the store's index names for it
+ * (objindex.c); a write raises the version, writes the file, then the
+ * index. */
 #include "p11.h"
 
 #include <dirent.h>
@@ -62,12 +65,31 @@ CK_RV p11_objstore_write(p11_object *o)
     unsigned char *data = NULL;
     size_t len = 0;
     int lk = -1;
-    if (rv == CKR_OK)
-        rv = p11_objfile_encode(o, &data, &len);
+    p11_index ix = { 0 };
+    /* A writer killed midway must leave a file that opens: a new object is
+     * named in the index before its file exists; a changed one's file is
+     * written before the index, and a file newer than its index entry is
+     * believed (only the token key can make one). The new version is above
+     * the store's and the object's, so no older copy reaches it. */
     if (rv == CKR_OK)
         rv = p11_store_lock(1, &lk);
     if (rv == CKR_OK)
+        rv = p11_index_load(&ix);
+    uint64_t gen = ix.version > o->gen ? ix.version : o->gen;
+    if (rv == CKR_OK && gen == UINT64_MAX)
+        rv = CKR_DEVICE_ERROR;
+    ix.version = ++gen;
+    if (rv == CKR_OK)
+        rv = p11_objfile_encode(o, gen, &data, &len);
+    if (rv == CKR_OK && (rv = p11_index_set(&ix, o->file, gen)) == CKR_OK && fresh)
+        rv = p11_index_save(&ix);
+    if (rv == CKR_OK)
         rv = replace_file(o->file, data, len, &o->ino);
+    if (rv == CKR_OK && !fresh)
+        rv = p11_index_save(&ix);
+    if (rv == CKR_OK)
+        o->gen = gen;
+    p11_index_free(&ix);
     p11_store_unlock(lk);
     if (data) {
         kc_wipe(data, len);
@@ -93,13 +115,26 @@ CK_RV p11_objstore_remove(p11_object *o)
         rv = CKR_DEVICE_ERROR;
     else if (p11_store_fsync_dir(dir))
         rv = CKR_DEVICE_ERROR;
+    /* Then out of the index, so an old copy put back is not believed.
+     * Before a login the index cannot be written: the entry stays (see
+     * the README's threat model); so it does if this fails, the object
+     * being gone already. */
+    p11_index ix;
+    if (rv == CKR_OK && p11_g.tk_aead && p11_index_load(&ix) == CKR_OK) {
+        p11_index_drop(&ix, o->file);
+        if (p11_index_save(&ix) != CKR_OK)
+            p11_debug("object %s destroyed, its index entry stays", o->file);
+        p11_index_free(&ix);
+    }
     p11_store_unlock(lk);
     return rv;
 }
 
 /* The object in file name, or an error: CKR_USER_NOT_LOGGED_IN for a
- * private object before a login, CKR_DEVICE_ERROR for a damaged file. */
-static CK_RV read_object(const char *name, p11_object **out)
+ * private object before a login, CKR_DEVICE_ERROR for a damaged file, or
+ * after a login one the index (ix; NULL: load it) does not name at its
+ * version (rolled back, planted). */
+static CK_RV read_object(const char *name, const p11_index *ix, p11_object **out)
 {
     char dir[4200], file[NAME_LEN + sizeof SUFFIX];
     objdir(dir, sizeof dir);
@@ -131,6 +166,21 @@ static CK_RV read_object(const char *name, p11_object **out)
         got += (size_t)r;
     }
     rv = p11_objfile_decode(name, data, len, out);
+    if (rv == CKR_OK && p11_g.tk_aead) {
+        p11_index own;
+        CK_RV irv = ix ? CKR_OK : p11_index_load(&own);
+        uint64_t want = irv != CKR_OK ? 0 : p11_index_gen(ix ? ix : &own, name);
+        if (!ix && irv == CKR_OK)
+            p11_index_free(&own);
+        if (!want || (*out)->gen < want) {
+            p11_debug("object %s: version %llu, the store index says %llu (an old copy put "
+                      "back, or not written by this token)",
+                      name, (unsigned long long)(*out)->gen, (unsigned long long)want);
+            p11_object_free(*out);
+            *out = NULL;
+            rv = CKR_DEVICE_ERROR;
+        }
+    }
     if (rv == CKR_OK)
         (*out)->ino = st.st_ino;
 out:
@@ -156,6 +206,7 @@ static void take_content(p11_object *o, p11_object *n)
     o->value_len = n->value_len;
     o->locked = n->locked;
     o->unverified = n->unverified;
+    o->gen = n->gen;
     o->ino = n->ino;
     n->attrs = tmp.attrs;
     n->nattrs = tmp.nattrs;
@@ -211,6 +262,8 @@ void p11_objstore_sync(void)
     if (p11_store_lock(0, &lk) != CKR_OK)
         return;
     objdir(dir, sizeof dir);
+    p11_index ix = { 0 };
+    int have_ix = p11_g.tk_aead && p11_index_load(&ix) == CKR_OK;
     DIR *d = opendir(dir);
     name_list seen = { 0 };
     int complete = d != NULL || errno == ENOENT;
@@ -230,7 +283,8 @@ void p11_objstore_sync(void)
         /* A file that cannot be read now (private, damaged) stays out; one
          * shown unverified before the login that fails verification now
          * goes (its handle becomes invalid). */
-        CK_RV rv = read_object(seen.names[seen.n - 1], &n);
+        CK_RV rv = p11_g.tk_aead && !have_ix ? CKR_DEVICE_ERROR
+                                             : read_object(seen.names[seen.n - 1], &ix, &n);
         if (rv != CKR_OK && o && o->unverified && p11_g.tk_aead && rv != CKR_HOST_MEMORY)
             p11_object_unlink_free(o);
         if (rv != CKR_OK)
@@ -251,13 +305,14 @@ void p11_objstore_sync(void)
             p11_object_unlink_free(o);
     }
     free(seen.names);
+    p11_index_free(&ix);
     p11_store_unlock(lk);
 }
 
 CK_RV p11_objstore_reload(p11_object *o)
 {
     p11_object *n;
-    CK_RV rv = read_object(o->file, &n);
+    CK_RV rv = read_object(o->file, NULL, &n);
     if (rv == CKR_OK)
         take_content(o, n);
     return rv;
@@ -273,7 +328,7 @@ int p11_objstore_current(p11_object *o)
     if (stat(path, &st))
         return errno != ENOENT;
     p11_object *n;
-    if (stale(o, st.st_ino) && read_object(o->file, &n) == CKR_OK)
+    if (stale(o, st.st_ino) && read_object(o->file, NULL, &n) == CKR_OK)
         take_content(o, n);
     return 1;
 }

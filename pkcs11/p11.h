@@ -5,6 +5,7 @@
 #define KCRYPT_P11_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "p11_defs.h"
@@ -37,6 +38,7 @@ typedef struct p11_object {
     ino_t ino;                   /* of that file when read or written: a rename changes it */
     int locked;                  /* public token key read before login: no value yet */
     int unverified;              /* public token object read before login: not authenticated */
+    uint64_t gen;                /* store version its file was written at (0: not known) */
     struct p11_object *next;
 } p11_object;
 
@@ -234,9 +236,27 @@ CK_RV p11_pbkdf2(const unsigned char *pin, size_t pin_len, const unsigned char *
 void p11_logout_state(void);     /* forget the login and the token key */
 
 /* objfile.c: one token object as bytes at rest */
-CK_RV p11_objfile_encode(const p11_object *o, unsigned char **out, size_t *out_len);
+CK_RV p11_objfile_encode(const p11_object *o, uint64_t gen, unsigned char **out,
+                         size_t *out_len);
 CK_RV p11_objfile_decode(const char *name, const unsigned char *in, size_t len,
                          p11_object **out);
+
+/* objindex.c: which object files the token wrote, at which store version */
+#define P11_NAME_LEN 16
+typedef struct {
+    struct {
+        char name[P11_NAME_LEN + 1];
+        uint64_t gen;
+    } *e;
+    size_t n, cap;
+    uint64_t version;
+} p11_index;
+CK_RV p11_index_load(p11_index *ix);   /* needs the token key; missing = empty */
+CK_RV p11_index_save(const p11_index *ix);   /* under the store's exclusive lock */
+uint64_t p11_index_gen(const p11_index *ix, const char *name);   /* 0: not listed */
+CK_RV p11_index_set(p11_index *ix, const char *name, uint64_t gen);
+void p11_index_drop(p11_index *ix, const char *name);
+void p11_index_free(p11_index *ix);
 
 /* objstore.c: token objects in the store directory, shared by processes */
 CK_RV p11_objstore_write(p11_object *o);

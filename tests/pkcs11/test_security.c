@@ -402,6 +402,91 @@ static void integrity_checks(CK_SESSION_HANDLE *s)
     CHECK(A, find_label(*s, "later", NULL) != 0, "public object written after login verifies");
 }
 
+/* The object file written last. */
+static int newest_file(char *out, size_t n)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "ls -t %s/objects/*.obj 2>/dev/null", store);
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return -1;
+    int ok = fgets(out, (int)n, p) != NULL;
+    pclose(p);
+    if (!ok)
+        return -1;
+    out[strcspn(out, "\n")] = '\0';
+    return 0;
+}
+
+static size_t slurp(const char *path, unsigned char *b, size_t n)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return 0;
+    size_t got = fread(b, 1, n, fp);
+    fclose(fp);
+    return got;
+}
+
+/* Put old bytes back at path (an old copy restored). */
+static int put_back(const char *path, const unsigned char *b, size_t n)
+{
+    FILE *fp = fopen(path, "wb");
+    if (!fp)
+        return -1;
+    size_t put = fwrite(b, 1, n, fp);
+    return fclose(fp) || put != n ? -1 : 0;
+}
+
+/* Each object file is bound to the store version it was written at, kept
+ * in the token's authenticated index: an old copy put back is refused. */
+static void rollback_checks(CK_SESSION_HANDLE *s)
+{
+    const char *A = "rollback";
+    char path[512];
+    static unsigned char old[4096];
+    size_t n;
+    CK_RV rv;
+    CK_ULONG cnt;
+    CK_ATTRIBUTE k[] = { { CKA_TOKEN, &yes, 1 }, { CKA_PRIVATE, &no, 1 },
+                         { CKA_SENSITIVE, &no, 1 }, { CKA_EXTRACTABLE, &yes, 1 },
+                         { CKA_LABEL, "rbkey", 5 } };
+    CK_OBJECT_HANDLE h = aes_key(*s, k, 5, &rv);
+    CHECK(A, rv == CKR_OK, "readable public key: 0x%lx", rv);
+    CHECK(A, file_with("rbkey", path, sizeof path) == 0 &&
+                 (n = slurp(path, old, sizeof old)) > 0, "copy of the key's file");
+    CK_ATTRIBUTE sens = { CKA_SENSITIVE, &yes, 1 };
+    RV(A, f->C_SetAttributeValue(*s, h, &sens, 1), CKR_OK);
+    CHECK(A, put_back(path, old, n) == 0, "old copy of the key's file put back");
+
+    CK_OBJECT_HANDLE d = data_obj(*s, "rbdata", "v1", 2, CK_TRUE, &rv);
+    CHECK(A, rv == CKR_OK, "private data object: 0x%lx", rv);
+    char dpath[512];
+    static unsigned char dold[4096];
+    size_t dn = 0;
+    CHECK(A, newest_file(dpath, sizeof dpath) == 0 && (dn = slurp(dpath, dold, sizeof dold)) > 0,
+          "copy of the private file");
+    CK_ATTRIBUTE v2 = { CKA_VALUE, "v2", 2 };
+    RV(A, f->C_SetAttributeValue(*s, d, &v2, 1), CKR_OK);
+    CHECK(A, put_back(dpath, dold, dn) == 0, "old copy of the private file put back");
+
+    h = data_obj(*s, "rbgone", "x", 1, CK_FALSE, &rv);
+    CHECK(A, rv == CKR_OK && file_with("rbgone", path, sizeof path) == 0 &&
+                 (n = slurp(path, old, sizeof old)) > 0, "copy of a file to destroy");
+    RV(A, f->C_DestroyObject(*s, h), CKR_OK);
+    CHECK(A, put_back(path, old, n) == 0, "destroyed object's file put back");
+
+    restart(s);
+    find_label(*s, "rbkey", &cnt);
+    CHECK(A, cnt == 0, "rolled-back key (CKA_SENSITIVE undone) found after login: %lu", cnt);
+    find_label(*s, "rbdata", &cnt);
+    CHECK(A, cnt == 0, "rolled-back private data object found: %lu", cnt);
+    find_label(*s, "rbgone", &cnt);
+    CHECK(A, cnt == 0, "destroyed object came back from an old copy: %lu", cnt);
+    CHECK(A, find_label(*s, "first", NULL) != 0, "an untouched object stays");
+    CHECK(A, find_label(*s, "later", NULL) != 0, "another untouched object stays");
+}
+
 static void store_area(void)
 {
     const char *A = "store";
@@ -537,6 +622,7 @@ static void store_area(void)
     RV(A, f->C_GetAttributeValue(s, h, gv, 1), CKR_OK);
     CHECK(A, gv[0].ulValueLen == 3 && !memcmp(val, "one", 3), "value kept after a refused set");
     integrity_checks(&s);
+    rollback_checks(&s);
     unlink(victim);
     f->C_Finalize(NULL);
 }
