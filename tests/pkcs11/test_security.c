@@ -402,11 +402,17 @@ static void integrity_checks(CK_SESSION_HANDLE *s)
     CHECK(A, find_label(*s, "later", NULL) != 0, "public object written after login verifies");
 }
 
-/* The object file written last. */
-static int newest_file(char *out, size_t n)
+/* Remember the object files there are now (before == 1), or name the one
+ * that has appeared since (file times are too coarse on some kernels). */
+static int new_file(int before, char *out, size_t n)
 {
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "ls -t %s/objects/*.obj 2>/dev/null", store);
+    char cmd[512];
+    if (before) {
+        snprintf(cmd, sizeof cmd, "ls %s/objects/*.obj > %s.list 2>/dev/null", store, store);
+        return system(cmd) ? -1 : 0;
+    }
+    snprintf(cmd, sizeof cmd, "ls %s/objects/*.obj | grep -vxF -f %s.list; rm -f %s.list",
+             store, store, store);
     FILE *p = popen(cmd, "r");
     if (!p)
         return -1;
@@ -445,7 +451,7 @@ static void rollback_checks(CK_SESSION_HANDLE *s)
     const char *A = "rollback";
     char path[512];
     static unsigned char old[4096];
-    size_t n;
+    size_t n = 0;
     CK_RV rv;
     CK_ULONG cnt;
     CK_ATTRIBUTE k[] = { { CKA_TOKEN, &yes, 1 }, { CKA_PRIVATE, &no, 1 },
@@ -459,12 +465,13 @@ static void rollback_checks(CK_SESSION_HANDLE *s)
     RV(A, f->C_SetAttributeValue(*s, h, &sens, 1), CKR_OK);
     CHECK(A, put_back(path, old, n) == 0, "old copy of the key's file put back");
 
+    CHECK(A, new_file(1, NULL, 0) == 0, "list the object files");
     CK_OBJECT_HANDLE d = data_obj(*s, "rbdata", "v1", 2, CK_TRUE, &rv);
     CHECK(A, rv == CKR_OK, "private data object: 0x%lx", rv);
     char dpath[512];
     static unsigned char dold[4096];
     size_t dn = 0;
-    CHECK(A, newest_file(dpath, sizeof dpath) == 0 && (dn = slurp(dpath, dold, sizeof dold)) > 0,
+    CHECK(A, new_file(0, dpath, sizeof dpath) == 0 && (dn = slurp(dpath, dold, sizeof dold)) > 0,
           "copy of the private file");
     CK_ATTRIBUTE v2 = { CKA_VALUE, "v2", 2 };
     RV(A, f->C_SetAttributeValue(*s, d, &v2, 1), CKR_OK);
