@@ -281,11 +281,13 @@ void p11_objstore_sync(void)
         if (o && (stat(path, &st) || !stale(o, st.st_ino)))
             continue;
         /* A file that cannot be read now (private, damaged) stays out; one
-         * shown unverified before the login that fails verification now
-         * goes (its handle becomes invalid). */
+         * shown unverified before the login (or a key locked since a
+         * logout) that fails verification now goes (its handle becomes
+         * invalid). */
         CK_RV rv = p11_g.tk_aead && !have_ix ? CKR_DEVICE_ERROR
                                              : read_object(seen.names[seen.n - 1], &ix, &n);
-        if (rv != CKR_OK && o && o->unverified && p11_g.tk_aead && rv != CKR_HOST_MEMORY)
+        if (rv != CKR_OK && o && (o->unverified || o->locked) && p11_g.tk_aead &&
+            rv != CKR_HOST_MEMORY)
             p11_object_unlink_free(o);
         if (rv != CKR_OK)
             continue;
