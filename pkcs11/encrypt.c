@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BLK 16
 
 void p11_crypt_free(p11_crypt *op)
 {
@@ -49,18 +48,20 @@ static CK_RV params(p11_crypt *op, const CK_MECHANISM *m)
         return p || pl ? CKR_MECHANISM_PARAM_INVALID : CKR_OK;
     case CKM_AES_CBC:
     case CKM_AES_CBC_PAD:
-    case CKM_AES_CTS:
-        if (!p || pl != BLK)
+    case CKM_AES_CTS: {
+        size_t ivlen = kc_alg(op->alg)->iv_size;
+        if (!p || pl != ivlen || ivlen > sizeof op->nonce)
             return CKR_MECHANISM_PARAM_INVALID;
-        memcpy(op->nonce, p, BLK);
-        op->nonce_len = BLK;
+        memcpy(op->nonce, p, ivlen);
+        op->nonce_len = ivlen;
         return CKR_OK;
+    }
     case CKM_AES_CTR: {
         const CK_AES_CTR_PARAMS *c = p;
         if (!p || pl != sizeof *c || c->ulCounterBits < 1 || c->ulCounterBits > 128)
             return CKR_MECHANISM_PARAM_INVALID;
-        memcpy(op->nonce, c->cb, BLK);
-        op->nonce_len = BLK;
+        memcpy(op->nonce, c->cb, sizeof c->cb);
+        op->nonce_len = sizeof c->cb;
         /* The kernel's ctr(aes) counts over all 128 bits; a shorter field
          * must not wrap inside this operation, or the kernel would carry
          * into the nonce. So, as SoftHSM does, data past the field's last
@@ -82,7 +83,7 @@ static CK_RV params(p11_crypt *op, const CK_MECHANISM *m)
                 blocks = top ? ~low + 1 : 0;            /* 0: >= 2^64 */
             }
             op->ctr_bounded = blocks != 0;
-            op->ctr_left = blocks > ULLONG_MAX / BLK ? ULLONG_MAX : blocks * BLK;
+            op->ctr_left = blocks > ULLONG_MAX / sizeof c->cb ? ULLONG_MAX : blocks * sizeof c->cb;
         }
         return CKR_OK;
     }
@@ -183,6 +184,12 @@ static CK_RV init(CK_SESSION_HANDLE hs, p11_dir dir, CK_MECHANISM_PTR m, CK_OBJE
     op->key = hk;
     op->pad = m->mechanism == CKM_AES_CBC_PAD;
     op->whole = is_aead(op) || is_kw(op) || op->alg == KC_AES_CTS;
+    /* from the one table; a size the buffers cannot hold is refused, not cut */
+    op->block = kc_alg(op->alg)->block_size;
+    if (op->block == 0 || op->block > sizeof op->last || op->block > sizeof op->blk) {
+        rv = CKR_MECHANISM_INVALID;
+        goto fail;
+    }
     if ((rv = params(op, m)) != CKR_OK)
         goto fail;
     kc_tfm *t;
@@ -232,8 +239,8 @@ static size_t update_size(const p11_crypt *op, size_t n)
         return n;
     size_t total = op->blen + n;
     if (op->pad && op->dir == OP_DECRYPT)   /* keep the last block for Final */
-        return total ? (total - 1) / BLK * BLK : 0;
-    return total / BLK * BLK;
+        return total ? (total - 1) / op->block * op->block : 0;
+    return total / op->block * op->block;
 }
 
 static CK_RV buffer(p11_crypt *op, const unsigned char *in, size_t n)
@@ -287,18 +294,19 @@ static CK_RV do_update(p11_crypt *op, const unsigned char *in, size_t n, unsigne
     /* Fill the held partial block first, then whole blocks straight through. */
     while (done < produce) {
         if (op->blen) {
-            size_t take = BLK - op->blen;
+            size_t take = op->block - op->blen;
             if (take > n)
                 take = n;
             memcpy(op->blk + op->blen, in, take);
             op->blen += take;
             in += take;
             n -= take;
-            if (op->blen < BLK)
+            if (op->blen < op->block)
                 break;
-            if (kc_cipher_update(op->c, op->blk, BLK, out + done, &w, &err) != KC_OK || w != BLK)
+            if (kc_cipher_update(op->c, op->blk, op->block, out + done, &w, &err) != KC_OK ||
+                w != op->block)
                 return CKR_DEVICE_ERROR;
-            done += BLK;
+            done += op->block;
             op->blen = 0;
             continue;
         }
@@ -326,7 +334,7 @@ static CK_RV final_size(p11_crypt *op, size_t *need)
         return CKR_OK;
     if (op->alg == KC_AES_CTS) {
         *need = op->len;
-        return op->len < BLK ? len_err(op) : CKR_OK;
+        return op->len < op->nonce_len ? len_err(op) : CKR_OK;
     }
     if (is_kw(op)) {   /* RFC 3394: n >= 2 semiblocks; RFC 5649: 1 byte and more */
         size_t min = op->alg == KC_AES_KW ? 16 : 1;
@@ -350,22 +358,23 @@ static CK_RV final_size(p11_crypt *op, size_t *need)
     if (!op->pad)
         return op->blen ? len_err(op) : CKR_OK;
     if (op->dir == OP_ENCRYPT) {
-        *need = BLK;
+        *need = op->block;
         return CKR_OK;
     }
-    if (op->blen != BLK)
+    if (op->blen != op->block)
         return CKR_ENCRYPTED_DATA_LEN_RANGE;
     if (!op->last_done) {
         size_t w;
-        if (kc_cipher_update(op->c, op->blk, BLK, op->last, &w, &err) != KC_OK || w != BLK)
+        if (kc_cipher_update(op->c, op->blk, op->block, op->last, &w, &err) != KC_OK ||
+            w != op->block)
             return CKR_DEVICE_ERROR;
-        unsigned p = op->last[BLK - 1];
-        unsigned char bad = p == 0 || p > BLK;
-        for (unsigned i = 0; i < BLK && !bad; i++)
-            bad |= i >= BLK - p && op->last[i] != p;
+        unsigned p = op->last[op->block - 1];
+        unsigned char bad = p == 0 || p > op->block;
+        for (unsigned i = 0; i < op->block && !bad; i++)
+            bad |= i >= op->block - p && op->last[i] != p;
         if (bad)
             return CKR_ENCRYPTED_DATA_INVALID;
-        op->last_n = BLK - p;
+        op->last_n = op->block - p;
         op->last_done = 1;
     }
     *need = op->last_n;
@@ -423,16 +432,16 @@ static CK_RV do_final(p11_crypt *op, unsigned char *out)
         return CKR_OK;
     }
     if (op->pad) {
-        unsigned char p = (unsigned char)(BLK - op->blen);
+        unsigned char p = (unsigned char)(op->block - op->blen);
         memset(op->blk + op->blen, p, p);
         size_t w;
-        st = kc_cipher_update(op->c, op->blk, BLK, out, &w, &err);
-        return st == KC_OK && w == BLK ? CKR_OK : CKR_DEVICE_ERROR;
+        st = kc_cipher_update(op->c, op->blk, op->block, out, &w, &err);
+        return st == KC_OK && w == op->block ? CKR_OK : CKR_DEVICE_ERROR;
     }
     if (is_kw(op))
         return kw_final(op, out);
     if (op->alg == KC_AES_CTS) {
-        st = kc_cipher_oneshot(op->c, op->dir == OP_ENCRYPT, op->nonce, BLK, op->buf, op->len,
+        st = kc_cipher_oneshot(op->c, op->dir == OP_ENCRYPT, op->nonce, op->nonce_len, op->buf, op->len,
                                out, &err);
         return st == KC_OK ? CKR_OK : CKR_DEVICE_ERROR;
     }
@@ -505,9 +514,9 @@ static CK_RV one_shot(CK_SESSION_HANDLE hs, p11_dir dir, CK_BYTE_PTR in, CK_ULON
     if (n > P11_LEN_MAX)
         return end(op, len_err(op), 1);
     size_t need;
-    if (!op->whole && !op->pad && op->alg != KC_AES_CTR && n % BLK)
+    if (!op->whole && !op->pad && op->alg != KC_AES_CTR && n % op->block)
         return end(op, len_err(op), 1);
-    if (op->pad && dir == OP_DECRYPT && (n % BLK || !n))
+    if (op->pad && dir == OP_DECRYPT && (n % op->block || !n))
         return end(op, CKR_ENCRYPTED_DATA_LEN_RANGE, 1);
     if (is_kw(op)) {
         if ((rv = buffer(op, in, n)) != CKR_OK || (rv = final_size(op, &need)) != CKR_OK)
@@ -518,10 +527,10 @@ static CK_RV one_shot(CK_SESSION_HANDLE hs, p11_dir dir, CK_BYTE_PTR in, CK_ULON
         if (dir == OP_DECRYPT && n < tl)
             return end(op, CKR_ENCRYPTED_DATA_LEN_RANGE, 1);
         need = dir == OP_ENCRYPT ? n + tl : n - tl;
-        if (op->alg == KC_AES_CTS && n < BLK)
+        if (op->alg == KC_AES_CTS && n < op->nonce_len)
             return end(op, len_err(op), 1);
     } else if (op->pad) {
-        need = dir == OP_ENCRYPT ? n / BLK * BLK + BLK : n;
+        need = dir == OP_ENCRYPT ? n / op->block * op->block + op->block : n;
     } else {
         need = n;
     }

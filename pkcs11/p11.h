@@ -55,6 +55,7 @@ typedef struct {
     kc_aead *a;
     int pad;                     /* CBC_PAD */
     int whole;                   /* AEAD, CTS: the kernel needs the whole message */
+    size_t block;                /* ECB/CBC padding unit: the table's block size */
     unsigned char blk[32];       /* partial blocks of ECB/CBC */
     size_t blen;
     unsigned char *buf;          /* whole-message buffer */

@@ -25,12 +25,12 @@
 
 static int is_block_mode(const kcp_cipher *k)
 {
-    return k->alg == KC_AES_ECB || k->alg == KC_AES_CBC;
+    return k->block > 1;
 }
 
 static size_t iv_len_of(kc_alg_id alg)
 {
-    return alg == KC_AES_ECB ? 0 : KCP_BLOCK;
+    return kc_alg(alg)->iv_size;
 }
 
 static unsigned mode_of(kc_alg_id alg)
@@ -54,6 +54,14 @@ void *kcp_cipher_newctx(void *provctx, int slot)
     }
     k->p = p;
     k->alg = s->alg;
+    k->block = kc_alg(s->alg)->block_size;
+    k->ivlen = kc_alg(s->alg)->iv_size;
+    if (k->block == 0 || k->block > KCP_BLOCK_MAX || k->ivlen > KCP_BLOCK_MAX) {
+        KCP_ERR(p, KCP_R_UNSUPPORTED, "%s: table sizes block %zu / IV %zu are not usable",
+                kc_alg(s->alg)->name, k->block, k->ivlen);
+        OPENSSL_free(k);
+        return NULL;
+    }
     k->keylen = s->keylen;
     k->pad = 1;
     kcp_expand_name(k->name, sizeof(k->name), kc_alg(s->alg)->ossl_name, s->bits);
@@ -92,15 +100,15 @@ static int carry_position(const kcp_cipher *src, kcp_cipher *k)
         return 1;
     kc_error e;
     kc_error_clear(&e);
-    if (kc_cipher_get_iv(src->c, k->iv, KCP_BLOCK, &e) != KC_OK) {
+    if (kc_cipher_get_iv(src->c, k->iv, k->ivlen, &e) != KC_OK) {
         KCP_ERR_KC(src->p, &e, src->name);
         return 0;
     }
-    size_t partial = (size_t)(src->ctr_bytes % KCP_BLOCK);
+    size_t partial = (size_t)(src->ctr_bytes % k->ivlen);
     if (src->alg == KC_AES_CTR && partial) {
         /* common/ advanced the counter past the partly used block:
          * step back and regenerate the part already consumed */
-        for (int i = KCP_BLOCK - 1; i >= 0 && k->iv[i]-- == 0; i--)
+        for (int i = (int)k->ivlen - 1; i >= 0 && k->iv[i]-- == 0; i--)
             ;
         k->ctr_skip = partial;
     }
@@ -196,7 +204,7 @@ static int cipher_init(kcp_cipher *k, const unsigned char *key, size_t keylen,
         k->iv_set = 1;
     }
     /* a new message; with no new IV, OpenSSL restarts from the last one given */
-    memcpy(k->iv, k->oiv, KCP_BLOCK);
+    memcpy(k->iv, k->oiv, sizeof(k->iv));
     OPENSSL_cleanse(k->buf, sizeof(k->buf));
     k->buflen = 0;
     k->ctr_bytes = 0;
@@ -247,7 +255,7 @@ int kcp_cipher_kernel_start(kcp_cipher *k)
     }
     k->started = 1;
     if (k->ctr_skip) {
-        unsigned char zeros[KCP_BLOCK] = { 0 }, junk[KCP_BLOCK];
+        unsigned char zeros[KCP_BLOCK_MAX] = { 0 }, junk[KCP_BLOCK_MAX];
         size_t n;
         kcp_count(KCP_ST_KERNEL_REQUESTS, 1);
         if (kc_cipher_update(k->c, zeros, k->ctr_skip, junk, &n, &e) != KC_OK) {
@@ -276,7 +284,7 @@ static int engine_start(kcp_cipher *k)
         return 0;
     }
     if (k->ctr_skip) {
-        unsigned char zeros[KCP_BLOCK] = { 0 }, junk[KCP_BLOCK];
+        unsigned char zeros[KCP_BLOCK_MAX] = { 0 }, junk[KCP_BLOCK_MAX];
         int ok = EVP_CipherUpdate(k->engine, junk, &n, zeros, (int)k->ctr_skip);
         OPENSSL_cleanse(junk, sizeof(junk));
         if (!ok) {
@@ -372,9 +380,9 @@ static int xts_unit(kcp_cipher *k, unsigned char *out, const unsigned char *in, 
         KCP_ERR(k->p, KCP_R_BAD_STATE, "%s: no IV (tweak) set", k->name);
         return 0;
     }
-    if (inl < KCP_BLOCK) {
-        KCP_ERR(k->p, KCP_R_INVALID_ARGUMENT, "%s: a data unit needs at least 16 bytes, got %zu",
-                k->name, inl);
+    if (inl < k->ivlen) {
+        KCP_ERR(k->p, KCP_R_INVALID_ARGUMENT, "%s: a data unit needs at least %zu bytes, got %zu",
+                k->name, k->ivlen, inl);
         return 0;
     }
     if (inl > ((size_t)1 << 24)) {
@@ -415,7 +423,7 @@ static int xts_unit(kcp_cipher *k, unsigned char *out, const unsigned char *in, 
     }
     kcp_count(KCP_ST_KERNEL_REQUESTS, 1);
     kcp_count(KCP_ST_CIPHER_OPS, 1);
-    if (kc_cipher_oneshot(k->c, k->enc, k->oiv, KCP_BLOCK, in, inl, out, &e) != KC_OK) {
+    if (kc_cipher_oneshot(k->c, k->enc, k->oiv, k->ivlen, in, inl, out, &e) != KC_OK) {
         KCP_ERR_KC(k->p, &e, k->name);
         return 0;
     }
@@ -428,8 +436,8 @@ static int block_update(kcp_cipher *k, unsigned char *out, size_t *outl, size_t 
                         const unsigned char *in, size_t inl)
 {
     size_t total = k->buflen + inl;
-    size_t n = (k->enc || !k->pad) ? total - total % KCP_BLOCK
-                                   : (total ? (total - 1) / KCP_BLOCK * KCP_BLOCK : 0);
+    size_t n = (k->enc || !k->pad) ? total - total % k->block
+                                   : (total ? (total - 1) / k->block * k->block : 0);
     *outl = 0;
     if (n == 0) {
         memcpy(k->buf + k->buflen, in, inl);
@@ -442,7 +450,7 @@ static int block_update(kcp_cipher *k, unsigned char *out, size_t *outl, size_t 
         return 0;
     }
     /* the tail first: out may alias in and is about to be rewritten */
-    unsigned char tail[KCP_BLOCK];
+    unsigned char tail[KCP_BLOCK_MAX];
     size_t rest = total - n;
     memcpy(tail, in + inl - rest, rest);
     memmove(out + k->buflen, in, n - k->buflen);
@@ -503,10 +511,12 @@ static int cipher_update(void *vctx, unsigned char *out, size_t *outl, size_t ou
  * used, as OpenSSL's "num" continues the keystream. */
 static void ctr_resume_partial(kcp_cipher *k)
 {
-    size_t partial = (size_t)(k->ctr_bytes % KCP_BLOCK);
-    if (k->alg != KC_AES_CTR || !partial)
+    if (k->alg != KC_AES_CTR)
         return;
-    for (int i = KCP_BLOCK - 1; i >= 0 && k->iv[i]-- == 0; i--)
+    size_t partial = (size_t)(k->ctr_bytes % k->ivlen);
+    if (!partial)
+        return;
+    for (int i = (int)k->ivlen - 1; i >= 0 && k->iv[i]-- == 0; i--)
         ;
     k->ctr_skip = partial;
 }
@@ -517,7 +527,7 @@ static void kernel_finish(kcp_cipher *k)
 {
     if (k->engine) {
         if (iv_len_of(k->alg))
-            EVP_CIPHER_CTX_get_updated_iv(k->engine, k->iv, KCP_BLOCK);
+            EVP_CIPHER_CTX_get_updated_iv(k->engine, k->iv, k->ivlen);
         drop_engine(k);
     }
     if (!k->started)
@@ -525,7 +535,7 @@ static void kernel_finish(kcp_cipher *k)
     kc_error e;
     kc_error_clear(&e);
     if (iv_len_of(k->alg))
-        kc_cipher_get_iv(k->c, k->iv, KCP_BLOCK, &e);
+        kc_cipher_get_iv(k->c, k->iv, k->ivlen, &e);
     kc_cipher_finish(k->c, &e);
     k->started = 0;
     ctr_resume_partial(k);
@@ -536,7 +546,7 @@ static void kernel_finish(kcp_cipher *k)
 static void soft_finish(kcp_cipher *k)
 {
     if (iv_len_of(k->alg) &&
-        EVP_CIPHER_CTX_get_updated_iv(k->soft, k->iv, KCP_BLOCK))
+        EVP_CIPHER_CTX_get_updated_iv(k->soft, k->iv, k->ivlen))
         ctr_resume_partial(k);
     drop_soft(k);
 }
@@ -564,16 +574,17 @@ static int cipher_final(void *vctx, unsigned char *out, size_t *outl, size_t out
         return 1;
     }
     int ok = 1;
+    const size_t bs = k->block;
     if (k->enc && k->pad) {
-        unsigned char v = (unsigned char)(KCP_BLOCK - k->buflen);
+        unsigned char v = (unsigned char)(bs - k->buflen);
         memset(k->buf + k->buflen, v, v);
-        if (outsize < KCP_BLOCK) {
-            KCP_ERR(k->p, KCP_R_OUTPUT_TOO_SMALL, "%s: final needs 16 bytes", k->name);
+        if (outsize < bs) {
+            KCP_ERR(k->p, KCP_R_OUTPUT_TOO_SMALL, "%s: final needs %zu bytes", k->name, bs);
             return 0;
         }
-        ok = kcp_cipher_kernel_blocks(k, k->buf, KCP_BLOCK, out);
+        ok = kcp_cipher_kernel_blocks(k, k->buf, bs, out);
         if (ok)
-            *outl = KCP_BLOCK;
+            *outl = bs;
     } else if (!k->pad) {
         if (k->buflen) {
             KCP_ERR(k->p, KCP_R_INVALID_ARGUMENT,
@@ -582,24 +593,24 @@ static int cipher_final(void *vctx, unsigned char *out, size_t *outl, size_t out
             ok = 0;
         }
     } else {
-        unsigned char blk[KCP_BLOCK];
-        if (k->buflen != KCP_BLOCK) {
+        unsigned char blk[KCP_BLOCK_MAX];
+        if (k->buflen != bs) {
             KCP_ERR(k->p, KCP_R_BAD_DECRYPT, "%s: wrong final block length", k->name);
             ok = 0;
-        } else if ((ok = kcp_cipher_kernel_blocks(k, k->buf, KCP_BLOCK, blk))) {
-            unsigned v = blk[KCP_BLOCK - 1];
-            int good = v >= 1 && v <= KCP_BLOCK;
+        } else if ((ok = kcp_cipher_kernel_blocks(k, k->buf, bs, blk))) {
+            unsigned v = blk[bs - 1];
+            int good = v >= 1 && v <= bs;
             for (unsigned i = 0; good && i < v; i++)
-                good = blk[KCP_BLOCK - 1 - i] == v;
+                good = blk[bs - 1 - i] == v;
             if (!good) {
                 KCP_ERR(k->p, KCP_R_BAD_DECRYPT, "%s: bad decrypt (padding)", k->name);
                 ok = 0;
-            } else if (outsize < KCP_BLOCK - v) {
+            } else if (outsize < bs - v) {
                 KCP_ERR(k->p, KCP_R_OUTPUT_TOO_SMALL, "%s: output too small", k->name);
                 ok = 0;
             } else {
-                memcpy(out, blk, KCP_BLOCK - v);
-                *outl = KCP_BLOCK - v;
+                memcpy(out, blk, bs - v);
+                *outl = bs - v;
             }
         }
         OPENSSL_cleanse(blk, sizeof(blk));
@@ -628,7 +639,7 @@ static int cipher_cipher(void *vctx, unsigned char *out, size_t *outl, size_t ou
         if (!xts_unit(k, out, in, inl))
             return 0;
     } else {
-        if (is_block_mode(k) && inl % KCP_BLOCK) {
+        if (is_block_mode(k) && inl % k->block) {
             KCP_ERR(k->p, KCP_R_INVALID_ARGUMENT, "%s: %zu bytes is not a whole number of blocks",
                     k->name, inl);
             return 0;
@@ -692,22 +703,22 @@ static int cipher_get_ctx_params(void *vctx, OSSL_PARAM params[])
         !OSSL_PARAM_set_uint(q, (unsigned)k->pad))
         return 0;
     if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_NUM)) &&
-        !OSSL_PARAM_set_uint(q, (unsigned)(k->ctr_bytes % KCP_BLOCK)))
+        !OSSL_PARAM_set_uint(q, (unsigned)(k->alg == KC_AES_CTR ? k->ctr_bytes % k->ivlen : 0)))
         return 0;
     if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_IV)) && ivlen &&
         !set_iv_param(q, k->oiv, ivlen))
         return 0;
     if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_UPDATED_IV)) && ivlen) {
-        unsigned char cur[KCP_BLOCK];
-        memcpy(cur, k->iv, KCP_BLOCK);
+        unsigned char cur[KCP_BLOCK_MAX];
+        memcpy(cur, k->iv, sizeof(cur));
         if (k->engine) {
-            EVP_CIPHER_CTX_get_updated_iv(k->engine, cur, KCP_BLOCK);
+            EVP_CIPHER_CTX_get_updated_iv(k->engine, cur, ivlen);
         } else if (k->started && k->alg != KC_AES_XTS) {
             kc_error e;
             kc_error_clear(&e);
-            kc_cipher_get_iv(k->c, cur, KCP_BLOCK, &e);
+            kc_cipher_get_iv(k->c, cur, ivlen, &e);
         } else if (k->soft) {
-            EVP_CIPHER_CTX_get_updated_iv(k->soft, cur, KCP_BLOCK);
+            EVP_CIPHER_CTX_get_updated_iv(k->soft, cur, ivlen);
         }
         if (!set_iv_param(q, cur, ivlen))
             return 0;
@@ -736,7 +747,7 @@ static int cipher_set_ctx_params(void *vctx, const OSSL_PARAM params[])
     if ((q = OSSL_PARAM_locate_const(params, OSSL_CIPHER_PARAM_NUM))) {
         if (!OSSL_PARAM_get_uint(q, &u))
             return 0;
-        if (u != k->ctr_bytes % KCP_BLOCK) {
+        if (u != (k->alg == KC_AES_CTR ? k->ctr_bytes % k->ivlen : 0)) {
             KCP_ERR(k->p, KCP_R_UNSUPPORTED, "%s: moving the stream position (num) is not supported",
                     k->name);
             return 0;
@@ -830,7 +841,7 @@ int kcp_cipher_generic_get_params(OSSL_PARAM params[], unsigned mode, size_t key
 int kcp_cipher_get_params(int slot, OSSL_PARAM params[])
 {
     const kcp_slot *s = kcp_slot_get(slot);
-    size_t bs = (s->alg == KC_AES_ECB || s->alg == KC_AES_CBC) ? KCP_BLOCK : 1;
+    size_t bs = kc_alg(s->alg)->block_size;
     return kcp_cipher_generic_get_params(params, mode_of(s->alg), s->keylen, bs,
                                          iv_len_of(s->alg), 0, s->alg == KC_AES_XTS);
 }

@@ -5,7 +5,10 @@
 
 #include "prov.h"
 
-#define KCP_BLOCK 16
+/* Room for the largest block/IV of a cipher in the table; block sizes
+ * themselves come from kc_alg()->block_size (kcp_cipher_newctx refuses an
+ * entry that does not fit). */
+#define KCP_BLOCK_MAX 16
 #define KCP_MAX_MAC 64
 /* The most one kernel request carries in common/ (KC_REQUEST_MAX, private
  * to common/src/afalg.h): XTS units beyond it go to the software path. */
@@ -14,17 +17,19 @@
 typedef struct {
     kcp_prov *p;
     kc_alg_id alg;
+    size_t block;                   /* padding unit: the table's block size, 1 for streams */
+    size_t ivlen;                   /* the table's IV size; CTR: the counter block */
     size_t keylen;
     char name[40];
     unsigned char key[64];
     int key_set;
-    unsigned char oiv[KCP_BLOCK];   /* the IV given at init */
-    unsigned char iv[KCP_BLOCK];    /* the IV the next kernel message starts with */
+    unsigned char oiv[KCP_BLOCK_MAX];   /* the IV given at init */
+    unsigned char iv[KCP_BLOCK_MAX];    /* the IV the next kernel message starts with */
     int iv_set;                     /* an IV was given (XTS needs one, as in OpenSSL) */
     int enc, pad;
     kc_cipher *c;
     int started;                    /* a kernel message is open on c */
-    unsigned char buf[KCP_BLOCK];   /* ECB/CBC: partial block, or the held-back last block */
+    unsigned char buf[KCP_BLOCK_MAX];   /* ECB/CBC: partial block, or the held-back last block */
     size_t buflen;
     unsigned long long ctr_bytes;   /* CTR: bytes since the IV was set, for "num" */
     size_t ctr_skip;                /* CTR: keystream bytes to drop when the message starts */

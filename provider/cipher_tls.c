@@ -48,10 +48,10 @@ static int tls_unpad(kcp_cipher *k, unsigned char *rec, size_t *len)
     unsigned char *data = rec;
     size_t n = *len, mac = k->tlsmacsize;
     if (k->tlsversion != TLS1_0) {      /* TLS 1.1+ and DTLS: explicit IV block */
-        if (n < KCP_BLOCK)
+        if (n < k->block)
             return 0;
-        data += KCP_BLOCK;
-        n -= KCP_BLOCK;
+        data += k->block;
+        n -= k->block;
     }
     if (n < 1 + mac)
         return 0;
@@ -106,7 +106,7 @@ int kcp_cipher_tls_record(kcp_cipher *k, unsigned char *out, size_t *outl, size_
         return 0;
     }
     if (k->enc) {
-        size_t padnum = KCP_BLOCK - inl % KCP_BLOCK;
+        size_t padnum = k->block - inl % k->block;
         if (outsize < inl + padnum) {
             KCP_ERR(k->p, KCP_R_OUTPUT_TOO_SMALL, "%s: no room for the TLS padding", k->name);
             return 0;
@@ -114,7 +114,7 @@ int kcp_cipher_tls_record(kcp_cipher *k, unsigned char *out, size_t *outl, size_
         memset(out + inl, (int)(padnum - 1), padnum);
         inl += padnum;
     }
-    if (inl == 0 || inl % KCP_BLOCK) {
+    if (inl == 0 || inl % k->block) {
         KCP_ERR(k->p, KCP_R_INVALID_ARGUMENT, "%s: TLS record of %zu bytes is not whole blocks",
                 k->name, inl);
         return 0;

@@ -12,7 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#define BLOCK 16
+/* Room for the largest block/IV in the table; kc_cipher_new refuses an
+ * entry that does not fit rather than truncating it. */
+#define BLOCK_MAX 16
 
 struct kc_cipher {
     int fd;
@@ -21,12 +23,33 @@ struct kc_cipher {
     int started;
     int encrypt;
     int whole_done;                 /* XTS/CTS: the one update happened */
-    unsigned char iv[BLOCK];
-    unsigned char held[BLOCK];      /* ECB/CBC input short of a block */
+    size_t block;                   /* ECB/CBC: the table's block size (padding unit) */
+    size_t ctr_block;               /* CTR/XTS/CTS: the underlying block, the IV size */
+    unsigned char iv[BLOCK_MAX];
+    unsigned char held[BLOCK_MAX];  /* ECB/CBC input short of a block */
     size_t held_len;
-    unsigned char keystream[BLOCK]; /* CTR: unused keystream of the last block */
-    size_t ks_used;                 /* BLOCK when none is left */
+    unsigned char keystream[BLOCK_MAX]; /* CTR: unused keystream of the last block */
+    size_t ks_used;                 /* ctr_block when none is left */
 };
+
+static int is_whole_message_mode(const kc_alg_info *a)
+{
+    return a->id == KC_AES_XTS || a->id == KC_AES_CTS;
+}
+
+/* The sizes come from the one table; an entry whose sizes this code cannot
+ * hold or that contradict each other is an error, never a silent default. */
+static kc_status check_sizes(const kc_alg_info *a, kc_error *err)
+{
+    int stream = a->id == KC_AES_CTR || is_whole_message_mode(a);
+    if (a->block_size == 0 || a->block_size > BLOCK_MAX || a->iv_size > BLOCK_MAX ||
+        (stream && (a->block_size != 1 || a->iv_size == 0)) ||
+        (!stream && a->iv_size && a->iv_size != a->block_size))
+        return kc_fail(err, KC_ERR_INVALID_ARG, 0,
+                       "%s: table sizes block %zu / IV %zu are not usable", a->name,
+                       a->block_size, a->iv_size);
+    return KC_OK;
+}
 
 static kc_status wrap_fd(kc_cipher **out, int fd, const kc_alg_info *a, kc_error *err)
 {
@@ -38,7 +61,9 @@ static kc_status wrap_fd(kc_cipher **out, int fd, const kc_alg_info *a, kc_error
     c->fd = fd;
     c->alg = a;
     c->gen = kc_fork_generation();
-    c->ks_used = BLOCK;
+    c->block = a->block_size;
+    c->ctr_block = a->iv_size;
+    c->ks_used = c->ctr_block;
     *out = c;
     return KC_OK;
 }
@@ -51,6 +76,8 @@ kc_status kc_cipher_new(kc_cipher **out, kc_alg_id alg, const char *driver, cons
     if (!a || a->kind != KC_KIND_SKCIPHER)
         return kc_fail(err, KC_ERR_INVALID_ARG, 0, "algorithm %d is not a block cipher mode",
                        (int)alg);
+    if (check_sizes(a, err) != KC_OK)
+        return err ? err->status : KC_ERR_INVALID_ARG;
     int fd = kc_open_op(alg, driver, key, 0, err);
     if (fd < 0)
         return err ? err->status : KC_ERR_KERNEL;
@@ -63,15 +90,12 @@ kc_status kc_cipher_from_tfm(kc_cipher **out, kc_tfm *tfm, kc_error *err)
     *out = NULL;
     if (a->kind != KC_KIND_SKCIPHER)
         return kc_fail(err, KC_ERR_INVALID_ARG, 0, "%s is not a block cipher mode", a->name);
+    if (check_sizes(a, err) != KC_OK)
+        return err ? err->status : KC_ERR_INVALID_ARG;
     int fd = kc_tfm_accept(tfm, err);
     if (fd < 0)
         return err ? err->status : KC_ERR_KERNEL;
     return wrap_fd(out, fd, a, err);
-}
-
-static int is_whole_message_mode(const kc_alg_info *a)
-{
-    return a->id == KC_AES_XTS || a->id == KC_AES_CTS;
 }
 
 kc_status kc_cipher_start(kc_cipher *c, int encrypt, const unsigned char *iv, size_t iv_len,
@@ -87,18 +111,18 @@ kc_status kc_cipher_start(kc_cipher *c, int encrypt, const unsigned char *iv, si
     c->encrypt = encrypt;
     c->whole_done = 0;
     c->held_len = 0;
-    c->ks_used = BLOCK;
+    c->ks_used = c->ctr_block;
     memset(c->iv, 0, sizeof(c->iv));
     if (iv_len)
         memcpy(c->iv, iv, iv_len);
     return KC_OK;
 }
 
-static void counter_add(unsigned char ctr[BLOCK], size_t blocks)
+static void counter_add(unsigned char *ctr, size_t len, size_t blocks)
 {
-    /* 128-bit big-endian counter, as the kernel's ctr(aes) and OpenSSL use */
+    /* big-endian counter over the whole IV, as the kernel's ctr() and OpenSSL use */
     unsigned long long carry = blocks;
-    for (int i = BLOCK - 1; i >= 0 && carry; i--) {
+    for (int i = (int)len - 1; i >= 0 && carry; i--) {
         carry += ctr[i];
         ctr[i] = (unsigned char)carry;
         carry >>= 8;
@@ -121,24 +145,26 @@ static kc_status request(kc_cipher *c, const struct iovec *in, int nin, struct i
 static kc_status update_blocks(kc_cipher *c, const unsigned char *in, size_t in_len,
                                unsigned char *out, size_t *out_len, kc_error *err)
 {
+    const size_t block = c->block;
+    int chains = c->alg->iv_size != 0; /* CBC; check_sizes made iv_size == block */
     *out_len = 0;
-    while (c->held_len + in_len >= BLOCK) {
+    while (c->held_len + in_len >= block) {
         size_t total = c->held_len + in_len;
-        size_t chunk = total > KC_REQUEST_MAX ? KC_REQUEST_MAX : total - total % BLOCK;
+        size_t chunk = total > KC_REQUEST_MAX ? KC_REQUEST_MAX : total - total % block;
         size_t from_in = chunk - c->held_len;
-        unsigned char held[BLOCK], next_iv[BLOCK];
+        unsigned char held[BLOCK_MAX], next_iv[BLOCK_MAX];
         size_t held_len = c->held_len;
         memcpy(held, c->held, held_len);
         /* decrypt chains on the last input block: save it, out may alias in */
-        if (!c->encrypt && c->alg->id == KC_AES_CBC)
-            memcpy(next_iv, in + from_in - BLOCK, BLOCK);
+        if (!c->encrypt && chains)
+            memcpy(next_iv, in + from_in - block, block);
         struct iovec src[2] = { { held, held_len }, { (void *)in, from_in } };
         struct iovec dst[1] = { { out, chunk } };
         kc_status s = request(c, held_len ? src : src + 1, held_len ? 2 : 1, dst, 1, err);
         if (s != KC_OK)
             return s;
-        if (c->alg->id == KC_AES_CBC)
-            memcpy(c->iv, c->encrypt ? out + chunk - BLOCK : next_iv, BLOCK);
+        if (chains)
+            memcpy(c->iv, c->encrypt ? out + chunk - block : next_iv, block);
         c->held_len = 0;
         in += from_in;
         in_len -= from_in;
@@ -155,27 +181,28 @@ static kc_status update_blocks(kc_cipher *c, const unsigned char *in, size_t in_
 static kc_status update_ctr(kc_cipher *c, const unsigned char *in, size_t in_len,
                             unsigned char *out, size_t *out_len, kc_error *err)
 {
+    const size_t block = c->ctr_block;
     *out_len = in_len;
-    while (in_len && c->ks_used < BLOCK) {
+    while (in_len && c->ks_used < block) {
         *out++ = *in++ ^ c->keystream[c->ks_used++];
         in_len--;
     }
     while (in_len) {
         size_t chunk = in_len > KC_REQUEST_MAX ? KC_REQUEST_MAX : in_len;
-        size_t full = chunk - chunk % BLOCK, tail = chunk % BLOCK;
-        unsigned char last[BLOCK] = { 0 };
+        size_t full = chunk - chunk % block, tail = chunk % block;
+        unsigned char last[BLOCK_MAX] = { 0 };
         memcpy(last, in + full, tail);
-        struct iovec src[2] = { { (void *)in, full }, { last, BLOCK } };
-        struct iovec dst[2] = { { out, full }, { last, BLOCK } };
+        struct iovec src[2] = { { (void *)in, full }, { last, block } };
+        struct iovec dst[2] = { { out, full }, { last, block } };
         int n = tail ? 2 : 1;
         kc_status s = full ? request(c, src, n, dst, n, err)
                            : request(c, src + 1, 1, dst + 1, 1, err);
         if (s != KC_OK)
             return s;
-        counter_add(c->iv, full / BLOCK + (tail ? 1 : 0));
+        counter_add(c->iv, block, full / block + (tail ? 1 : 0));
         if (tail) {
             memcpy(out + full, last, tail);
-            memcpy(c->keystream, last, BLOCK);
+            memcpy(c->keystream, last, block);
             c->ks_used = tail;
         }
         in += chunk;
@@ -194,9 +221,9 @@ static kc_status update_whole(kc_cipher *c, const unsigned char *in, size_t in_l
     if (c->whole_done)
         return kc_fail(err, KC_ERR_STATE, 0, "%s takes the whole message in one update",
                        c->alg->name);
-    if (in_len < BLOCK)
-        return kc_fail(err, KC_ERR_INVALID_ARG, 0, "%s needs at least %d bytes, got %zu",
-                       c->alg->name, BLOCK, in_len);
+    if (in_len < c->ctr_block)
+        return kc_fail(err, KC_ERR_INVALID_ARG, 0, "%s needs at least %zu bytes, got %zu",
+                       c->alg->name, c->ctr_block, in_len);
     if (in_len > KC_REQUEST_MAX)
         return kc_fail(err, KC_ERR_INVALID_ARG, 0,
                        "%s: message of %zu bytes exceeds one kernel request (%u)",
@@ -237,8 +264,8 @@ kc_status kc_cipher_finish(kc_cipher *c, kc_error *err)
     c->held_len = 0;
     if (held)
         return kc_fail(err, KC_ERR_INVALID_ARG, 0,
-                       "%s: data length is not a multiple of the %d-byte block (%zu left)",
-                       c->alg->name, BLOCK, held);
+                       "%s: data length is not a multiple of the %zu-byte block (%zu left)",
+                       c->alg->name, c->block, held);
     return KC_OK;
 }
 
@@ -258,16 +285,16 @@ kc_status kc_cipher_oneshot(kc_cipher *c, int encrypt, const unsigned char *iv, 
     size_t done;
     kc_status s = kc_cipher_start(c, encrypt, iv, iv_len, err);
     if (s == KC_OK && c->alg->id != KC_AES_CTR && !is_whole_message_mode(c->alg) &&
-        len % BLOCK) {
+        len % c->block) {
         c->started = 0;
         return kc_fail(err, KC_ERR_INVALID_ARG, 0,
-                       "%s: data length %zu is not a multiple of the %d-byte block",
-                       c->alg->name, len, BLOCK);
+                       "%s: data length %zu is not a multiple of the %zu-byte block",
+                       c->alg->name, len, c->block);
     }
     if (s == KC_OK && is_whole_message_mode(c->alg) && len == 0) {
         c->started = 0;
-        return kc_fail(err, KC_ERR_INVALID_ARG, 0, "%s needs at least %d bytes, got 0",
-                       c->alg->name, BLOCK);
+        return kc_fail(err, KC_ERR_INVALID_ARG, 0, "%s needs at least %zu bytes, got 0",
+                       c->alg->name, c->ctr_block);
     }
     if (s == KC_OK)
         s = kc_cipher_update(c, in, len, out, &done, err);
