@@ -153,6 +153,9 @@ CK_RV p11_secret_key_len_ok(CK_KEY_TYPE kt, size_t len)
         return len == 16 || len == 24 || len == 32 ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
     case CKK_CHACHA20:
         return len == 32 ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
+    case CKK_DES3:
+        return kc_alg_key_size_ok(kc_alg(KC_DES3_ECB), len) ? CKR_OK
+                                                           : CKR_ATTRIBUTE_VALUE_INVALID;
     case CKK_GENERIC_SECRET:
     case CKK_SHA_1_HMAC: case CKK_SHA224_HMAC: case CKK_SHA256_HMAC:
     case CKK_SHA384_HMAC: case CKK_SHA512_HMAC:
@@ -169,7 +172,7 @@ static int is_user(void)
     return p11_g.logged_in && p11_g.user == CKU_USER;
 }
 
-/* CKA_CHECK_VALUE: AES encrypts a zero block (first 3 bytes); other secret
+/* CKA_CHECK_VALUE: AES and DES3 encrypt a zero block (first 3 bytes); other secret
  * keys take the first 3 bytes of SHA-1 of the value (PKCS#11 3.0 4.9.2).
  * ChaCha20 defines none: the attribute is left empty. */
 static CK_RV check_value(CK_KEY_TYPE kt, const unsigned char *v, size_t len,
@@ -179,11 +182,14 @@ static CK_RV check_value(CK_KEY_TYPE kt, const unsigned char *v, size_t len,
     kc_error err;
     kc_key k = KC_KEY_RAW(v, len);
     *have = 0;
-    if (kt == CKK_AES) {
+    if (kt == CKK_AES || kt == CKK_DES3) {
+        /* both: the first bytes of a zero block encrypted in ECB */
+        kc_alg_id ecb = kt == CKK_AES ? KC_AES_ECB : KC_DES3_ECB;
         kc_cipher *c;
-        if (kc_cipher_new(&c, KC_AES_ECB, NULL, &k, &err) != KC_OK)
+        if (kc_cipher_new(&c, ecb, NULL, &k, &err) != KC_OK)
             return CKR_DEVICE_ERROR;
-        kc_status st = kc_cipher_oneshot(c, 1, NULL, 0, block, 16, block, &err);
+        kc_status st = kc_cipher_oneshot(c, 1, NULL, 0, block, kc_alg(ecb)->block_size, block,
+                                         &err);
         kc_cipher_free(c);
         if (st != KC_OK)
             return CKR_DEVICE_ERROR;

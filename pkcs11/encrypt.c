@@ -43,11 +43,14 @@ static CK_RV params(p11_crypt *op, const CK_MECHANISM *m)
     CK_ULONG pl = m->ulParameterLen;
     switch (m->mechanism) {
     case CKM_AES_ECB:
+    case CKM_DES3_ECB:
     case CKM_AES_KEY_WRAP:
     case CKM_AES_KEY_WRAP_KWP:   /* the RFC's default ICVs only, as C_WrapKey */
         return p || pl ? CKR_MECHANISM_PARAM_INVALID : CKR_OK;
     case CKM_AES_CBC:
     case CKM_AES_CBC_PAD:
+    case CKM_DES3_CBC:
+    case CKM_DES3_CBC_PAD:
     case CKM_AES_CTS: {
         size_t ivlen = kc_alg(op->alg)->iv_size;
         if (!p || pl != ivlen || ivlen > sizeof op->nonce)
@@ -166,7 +169,8 @@ static CK_RV init(CK_SESSION_HANDLE hs, p11_dir dir, CK_MECHANISM_PTR m, CK_OBJE
     rv = p11_key_for_use(hs, hk, dir == OP_ENCRYPT ? CKA_ENCRYPT : CKA_DECRYPT, &k);
     if (rv != CKR_OK)
         return rv;
-    CK_KEY_TYPE want = pm->alg == KC_CHACHA20_POLY1305 ? CKK_CHACHA20 : CKK_AES;
+    CK_KEY_TYPE want = pm->alg == KC_CHACHA20_POLY1305 ? CKK_CHACHA20
+                     : pm->alg == KC_DES3_ECB || pm->alg == KC_DES3_CBC ? CKK_DES3 : CKK_AES;
     if (k->kt != want)
         return CKR_KEY_TYPE_INCONSISTENT;
     if (!kc_alg_key_size_ok(kc_alg(pm->alg), k->value_len))
@@ -182,7 +186,7 @@ static CK_RV init(CK_SESSION_HANDLE hs, p11_dir dir, CK_MECHANISM_PTR m, CK_OBJE
     op->mech = m->mechanism;
     op->alg = pm->alg;
     op->key = hk;
-    op->pad = m->mechanism == CKM_AES_CBC_PAD;
+    op->pad = m->mechanism == CKM_AES_CBC_PAD || m->mechanism == CKM_DES3_CBC_PAD;
     op->whole = is_aead(op) || is_kw(op) || op->alg == KC_AES_CTS;
     /* from the one table; a size the buffers cannot hold is refused, not cut */
     op->block = kc_alg(op->alg)->block_size;

@@ -36,6 +36,7 @@ CK_RV C_GenerateKey(CK_SESSION_HANDLE hs, CK_MECHANISM_PTR m, CK_ATTRIBUTE_PTR t
         goto out;
     }
     CK_KEY_TYPE want = m->mechanism == CKM_AES_KEY_GEN ? CKK_AES
+                     : m->mechanism == CKM_DES3_KEY_GEN ? CKK_DES3
                      : m->mechanism == CKM_CHACHA20_KEY_GEN ? CKK_CHACHA20 : CKK_GENERIC_SECRET;
     if (!have_kt) {
         kt = want;
@@ -47,11 +48,11 @@ CK_RV C_GenerateKey(CK_SESSION_HANDLE hs, CK_MECHANISM_PTR m, CK_ATTRIBUTE_PTR t
         goto out;
     }
     if (!have_len) {
-        if (kt != CKK_CHACHA20) {
+        if (kt != CKK_CHACHA20 && kt != CKK_DES3) {
             rv = CKR_TEMPLATE_INCOMPLETE;
             goto out;
         }
-        len = 32;
+        len = kt == CKK_DES3 ? 24 : 32;
     }
     if (len > sizeof v || p11_secret_key_len_ok(kt, len) != CKR_OK) {
         rv = CKR_KEY_SIZE_RANGE;
@@ -59,6 +60,9 @@ CK_RV C_GenerateKey(CK_SESSION_HANDLE hs, CK_MECHANISM_PTR m, CK_ATTRIBUTE_PTR t
     }
     if ((rv = p11_random(v, len)) != CKR_OK)
         goto out;
+    if (kt == CKK_DES3)   /* DES keys carry odd parity in each byte's low bit */
+        for (size_t i = 0; i < len; i++)
+            v[i] = (unsigned char)((v[i] & 0xfe) | !(__builtin_popcount(v[i] & 0xfe) & 1));
     rv = p11_object_make(s, t, n, P11_MAKE_GENERATE, CKO_SECRET_KEY, kt, v, len, m->mechanism,
                          out);
 out:

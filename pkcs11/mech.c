@@ -51,6 +51,8 @@ static void build(void)
             add(a->p11_mech, a->id, 0, min, max, CKF_ENCRYPT | CKF_DECRYPT);
             if (a->id == KC_AES_CBC)
                 add(CKM_AES_CBC_PAD, a->id, 0, min, max, CKF_ENCRYPT | CKF_DECRYPT);
+            if (a->id == KC_DES3_CBC)
+                add(CKM_DES3_CBC_PAD, a->id, 0, min, max, CKF_ENCRYPT | CKF_DECRYPT);
             break;
         case KC_KIND_HASH:
             add(a->p11_mech, a->id, 0, 0, 0, CKF_DIGEST);
@@ -77,6 +79,8 @@ static void build(void)
     if (kc_available(KC_DRBG)) {
         if (kc_available(KC_AES_ECB))
             add(CKM_AES_KEY_GEN, KC_DRBG, 0, 16, 32, CKF_GENERATE);
+        if (kc_available(KC_DES3_ECB))   /* legacy */
+            add(CKM_DES3_KEY_GEN, KC_DRBG, 0, 24, 24, CKF_GENERATE);
         if (kc_available(KC_CHACHA20_POLY1305))
             add(CKM_CHACHA20_KEY_GEN, KC_DRBG, 0, 32, 32, CKF_GENERATE);
         /* PKCS#11 gives generic secret key sizes in bits. */

@@ -36,8 +36,8 @@ static size_t iv_len_of(kc_alg_id alg)
 static unsigned mode_of(kc_alg_id alg)
 {
     switch (alg) {
-    case KC_AES_ECB: return EVP_CIPH_ECB_MODE;
-    case KC_AES_CBC: return EVP_CIPH_CBC_MODE;
+    case KC_AES_ECB: case KC_DES3_ECB: return EVP_CIPH_ECB_MODE;
+    case KC_AES_CBC: case KC_DES3_CBC: return EVP_CIPH_CBC_MODE;
     case KC_AES_CTR: return EVP_CIPH_CTR_MODE;
     default: return EVP_CIPH_XTS_MODE;
     }
@@ -660,6 +660,7 @@ static const OSSL_PARAM cipher_gettable_ctx_list[] = {
     OSSL_PARAM_octet_string(OSSL_CIPHER_PARAM_IV, NULL, 0),
     OSSL_PARAM_octet_string(OSSL_CIPHER_PARAM_UPDATED_IV, NULL, 0),
     OSSL_PARAM_octet_ptr(OSSL_CIPHER_PARAM_TLS_MAC, NULL, 0),
+    OSSL_PARAM_octet_string(OSSL_CIPHER_PARAM_RANDOM_KEY, NULL, 0),
     OSSL_PARAM_END
 };
 
@@ -687,6 +688,32 @@ static const OSSL_PARAM *cipher_settable_ctx(void *cctx, void *provctx)
 static int set_iv_param(OSSL_PARAM *q, const unsigned char *iv, size_t len)
 {
     return OSSL_PARAM_set_octet_string(q, iv, len) || OSSL_PARAM_set_octet_ptr(q, iv, len);
+}
+
+static int is_des3(kc_alg_id alg)
+{
+    return alg == KC_DES3_ECB || alg == KC_DES3_CBC;
+}
+
+/* EVP_CIPHER_CTX_rand_key: as the default provider's DES ciphers, a random
+ * key with each byte's low bit set for odd parity. Only DES has one. */
+static int des3_random_key(kcp_cipher *k, OSSL_PARAM *q)
+{
+    unsigned char *key = q->data;
+    if (!is_des3(k->alg) || q->data_type != OSSL_PARAM_OCTET_STRING || !key ||
+        q->data_size < k->keylen) {
+        KCP_ERR(k->p, KCP_R_INVALID_ARGUMENT, "%s: no random key of %zu bytes here", k->name,
+                k->keylen);
+        return 0;
+    }
+    if (!kcp_getrandom(key, k->keylen)) {
+        KCP_ERR(k->p, KCP_R_KERNEL_FAILURE, "%s: getrandom failed", k->name);
+        return 0;
+    }
+    for (size_t i = 0; i < k->keylen; i++)
+        key[i] = (unsigned char)((key[i] & 0xfe) | !(__builtin_popcount(key[i] & 0xfe) & 1));
+    q->return_size = k->keylen;
+    return 1;
 }
 
 static int cipher_get_ctx_params(void *vctx, OSSL_PARAM params[])
@@ -725,6 +752,9 @@ static int cipher_get_ctx_params(void *vctx, OSSL_PARAM params[])
     }
     if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_TLS_MAC)) &&
         !OSSL_PARAM_set_octet_ptr(q, k->have_tlsmac ? k->tlsmac : NULL, k->tlsmacsize))
+        return 0;
+    if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_RANDOM_KEY)) &&
+        !des3_random_key(k, q))
         return 0;
     return 1;
 }
@@ -842,8 +872,15 @@ int kcp_cipher_get_params(int slot, OSSL_PARAM params[])
 {
     const kcp_slot *s = kcp_slot_get(slot);
     size_t bs = kc_alg(s->alg)->block_size;
-    return kcp_cipher_generic_get_params(params, mode_of(s->alg), s->keylen, bs,
-                                         iv_len_of(s->alg), 0, s->alg == KC_AES_XTS);
+    OSSL_PARAM *q;
+    if (!kcp_cipher_generic_get_params(params, mode_of(s->alg), s->keylen, bs,
+                                       iv_len_of(s->alg), 0, s->alg == KC_AES_XTS))
+        return 0;
+    /* the default provider's DES ciphers make random keys (des3_random_key) */
+    if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_HAS_RAND_KEY)) &&
+        !OSSL_PARAM_set_int(q, is_des3(s->alg)))
+        return 0;
+    return 1;
 }
 
 const OSSL_DISPATCH kcp_cipher_functions[] = {

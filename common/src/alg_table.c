@@ -73,6 +73,12 @@ static const kc_alg_info table[KC_ALG_COUNT] = {
       "AES-%u-WRAP-PAD", "id-aes%u-wrap-pad:AES%u-WRAP-PAD", 0x210b, 0 },
     { KC_DRBG, "DRBG", KC_KIND_RNG, "rng", "stdrng", 0, 0, 0, 0, NONE,
       "KCRYPT-DRBG", NULL, 0, 0 },
+    /* Legacy triple DES (EDE, three 8-byte keys), for old IPsec/PKCS#11
+     * peers; the names are the default provider's. */
+    { KC_DES3_ECB, "DES3-ECB", KC_KIND_SKCIPHER, "skcipher", "ecb(des3_ede)", 8, 0, 0,
+      KC_KEYS_DES3, NONE, "DES-EDE3", "DES-EDE3-ECB", 0x132, 0 },
+    { KC_DES3_CBC, "DES3-CBC", KC_KIND_SKCIPHER, "skcipher", "cbc(des3_ede)", 8, 8, 0,
+      KC_KEYS_DES3, NONE, "DES-EDE3-CBC", "DES3", 0x133, 0 },
 };
 
 const kc_alg_info *kc_alg(kc_alg_id id)

@@ -46,13 +46,15 @@ static void check_cipher(const kc_alg_info *a)
 {
     static const size_t keys_aes[] = { 16, 24, 32 }, keys_xts[] = { 32, 64 };
     int xts = a->id == KC_AES_XTS, whole = xts || a->id == KC_AES_CTS;
+    int des3 = a->id == KC_DES3_ECB || a->id == KC_DES3_CBC;
     for (int r = 0; r < ROUNDS; r++) {
         char label[64], name[64];
-        size_t key_len = xts ? keys_xts[tr_below(2)] : keys_aes[tr_below(3)];
+        size_t key_len = des3 ? 24 : xts ? keys_xts[tr_below(2)] : keys_aes[tr_below(3)];
         unsigned char key[64], iv[16];
         tr_fill(key, key_len);
         tr_fill(iv, sizeof(iv));
-        size_t len = tr_length(MAXLEN, a->id == KC_AES_ECB || a->id == KC_AES_CBC ? 16 : 1);
+        /* the table's block size: 16 for AES-ECB/CBC, 8 for 3DES, 1 for streams */
+        size_t len = tr_length(MAXLEN, a->block_size);
         if (whole && len < 16)
             len = 16 + tr_below(40);
         tr_fill(in, len);

@@ -24,6 +24,7 @@ typedef enum {
     KC_CMAC_AES,
     KC_AES_KW, KC_AES_KWP,
     KC_DRBG,
+    KC_DES3_ECB, KC_DES3_CBC,   /* legacy: triple DES, 8-byte block */
     KC_ALG_COUNT
 } kc_alg_id;
 
@@ -31,6 +32,7 @@ typedef enum {
  * here are multiples of 8). */
 #define KC_KEY_BIT(n)    (1u << ((n) / 8))
 #define KC_KEYS_AES      (KC_KEY_BIT(16) | KC_KEY_BIT(24) | KC_KEY_BIT(32))
+#define KC_KEYS_DES3     KC_KEY_BIT(24)   /* three-key 3DES only */
 
 typedef struct {
     kc_alg_id id;
