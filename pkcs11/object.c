@@ -170,7 +170,7 @@ CK_RV p11_key_tfm(p11_object *o, kc_alg_id alg, kc_tfm **out)
 
 static int key_type_known(CK_KEY_TYPE kt)
 {
-    return p11_secret_key_len_ok(kt, kt == CKK_AES ? 16 : 32) == CKR_OK;
+    return p11_secret_key_len_ok(kt, kt == CKK_AES ? 16 : kt == CKK_DES3 ? 24 : 32) == CKR_OK;
 }
 
 CK_RV C_CreateObject(CK_SESSION_HANDLE hs, CK_ATTRIBUTE_PTR t, CK_ULONG n,

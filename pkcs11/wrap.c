@@ -124,7 +124,8 @@ static CK_RV unwrap_key(CK_SESSION_HANDLE hs, CK_MECHANISM_PTR m, CK_OBJECT_HAND
         return rv;
     if (!have_cls || !have_kt)
         return CKR_TEMPLATE_INCOMPLETE;
-    if (cls != CKO_SECRET_KEY || p11_secret_key_len_ok(kt, kt == CKK_AES ? 16 : 32) != CKR_OK)
+    if (cls != CKO_SECRET_KEY ||
+        p11_secret_key_len_ok(kt, kt == CKK_AES ? 16 : kt == CKK_DES3 ? 24 : 32) != CKR_OK)
         return CKR_TEMPLATE_INCONSISTENT;
     if (n % 8 || n < (pm->alg == KC_AES_KW ? 24u : 16u) || n > 520)
         return CKR_WRAPPED_KEY_LEN_RANGE;

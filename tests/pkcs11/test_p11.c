@@ -664,6 +664,126 @@ static void keygen_area(CK_SESSION_HANDLE s)
     RV(A, f->C_GenerateRandom(s, r2, 32), CKR_OK);
 }
 
+/* Legacy 3DES: CAVP TDES known answers (TECBMMT3 #2, TCBCMMT3 #1), CBC_PAD
+ * with an 8-byte block (expected output from OpenSSL's default provider),
+ * multi-part in odd pieces, key gen, and the refusals. */
+static void des3_crypt_parts(CK_SESSION_HANDLE s, const char *A, CK_MECHANISM *m,
+                             CK_OBJECT_HANDLE k, const char *pt_hex, const char *ct_hex)
+{
+    kct_bytes pt = H(pt_hex), ct = H(ct_hex);
+    unsigned char out[256];
+    CK_ULONG done = 0, n;
+    RV(A, f->C_EncryptInit(s, m, k), CKR_OK);
+    for (size_t at = 0, step = 1; at < pt.n; at += step, step += 2) {
+        size_t take = step > pt.n - at ? pt.n - at : step;
+        n = sizeof out - done;
+        RV(A, f->C_EncryptUpdate(s, pt.p + at, take, out + done, &n), CKR_OK);
+        done += n;
+    }
+    n = sizeof out - done;
+    RV(A, f->C_EncryptFinal(s, out + done, &n), CKR_OK);
+    done += n;
+    CHECK(A, done == ct.n && !memcmp(out, ct.p, ct.n), "multi-part encrypt mismatch");
+    done = 0;
+    RV(A, f->C_DecryptInit(s, m, k), CKR_OK);
+    for (size_t at = 0, step = 3; at < ct.n; at += step, step += 2) {
+        size_t take = step > ct.n - at ? ct.n - at : step;
+        n = sizeof out - done;
+        RV(A, f->C_DecryptUpdate(s, ct.p + at, take, out + done, &n), CKR_OK);
+        done += n;
+    }
+    n = sizeof out - done;
+    RV(A, f->C_DecryptFinal(s, out + done, &n), CKR_OK);
+    done += n;
+    CHECK(A, done == pt.n && !memcmp(out, pt.p, pt.n), "multi-part decrypt mismatch");
+    kct_bytes_free(&pt);
+    kct_bytes_free(&ct);
+}
+
+static void des3_area(CK_SESSION_HANDLE s)
+{
+    const char *A = "DES3";
+    CK_KEY_TYPE d3 = CKK_DES3;
+    CK_OBJECT_HANDLE ke = mk_key(s, d3, "c16189f43451196bfb4c438580c20408571f0d5e4a586491", 0);
+    CK_MECHANISM ecb = { CKM_DES3_ECB, NULL, 0 };
+    const char *ecb_pt = "dd9a97741093334bd0c9761105cfb79cc3bac34a7c85bd8a",
+               *ecb_ct = "d2f3f1d32a9ea09b5acb589c41a07320fb8d33a2fc2b0ed2";
+    kat_crypt(s, "DES3-ECB", &ecb, ke, ecb_pt, ecb_ct);
+    des3_crypt_parts(s, "DES3-ECB parts", &ecb, ke, ecb_pt, ecb_ct);
+    CK_OBJECT_HANDLE kc = mk_key(s, d3, "a49d7564199e97cb529d2c9d97bf2f98d35edf57ba1f7358", 0);
+    kct_bytes iv = H("c2e999cb6249023c");
+    CK_MECHANISM cbc = { CKM_DES3_CBC, iv.p, 8 };
+    kat_crypt(s, "DES3-CBC", &cbc, kc, "c689aee38a301bb316da75db36f110b5",
+              "e9afaba5ec75ea1bbe65506655bb4ecb");
+    des3_crypt_parts(s, "DES3-CBC parts", &cbc, kc, "c689aee38a301bb316da75db36f110b5",
+                     "e9afaba5ec75ea1bbe65506655bb4ecb");
+    CK_MECHANISM pad = { CKM_DES3_CBC_PAD, iv.p, 8 };
+    kat_crypt(s, "DES3-CBC-PAD 16", &pad, kc, "c689aee38a301bb316da75db36f110b5",
+              "e9afaba5ec75ea1bbe65506655bb4ecb312777df3628f6e0");
+    kat_crypt(s, "DES3-CBC-PAD 13", &pad, kc, "c689aee38a301bb316da75db36",
+              "e9afaba5ec75ea1b6f39ee90dcbf3deb");
+    des3_crypt_parts(s, "DES3-CBC-PAD parts", &pad, kc, "c689aee38a301bb316da75db36",
+                     "e9afaba5ec75ea1b6f39ee90dcbf3deb");
+    /* refusals: AES's 16-byte IV, a partial block without padding, an AES key */
+    CK_MECHANISM cbc16 = { CKM_DES3_CBC, iv.p, 16 };
+    RV(A, f->C_EncryptInit(s, &cbc16, kc), CKR_MECHANISM_PARAM_INVALID);
+    unsigned char buf[32] = { 0 };
+    CK_ULONG n = sizeof buf;
+    RV(A, f->C_EncryptInit(s, &cbc, kc), CKR_OK);
+    RV(A, f->C_Encrypt(s, buf, 12, buf, &n), CKR_DATA_LEN_RANGE);
+    n = sizeof buf;
+    RV(A, f->C_DecryptInit(s, &pad, kc), CKR_OK);
+    RV(A, f->C_Decrypt(s, buf, 12, buf, &n), CKR_ENCRYPTED_DATA_LEN_RANGE);
+    CK_OBJECT_HANDLE ka = mk_key(s, aes, "000102030405060708090a0b0c0d0e0f", 0);
+    RV(A, f->C_EncryptInit(s, &ecb, ka), CKR_KEY_TYPE_INCONSISTENT);
+    /* a 16-byte (two-key) DES3 value is not a CKK_DES3 key here */
+    kct_bytes k16 = H("000102030405060708090a0b0c0d0e0f");
+    CK_ATTRIBUTE t16[] = { { CKA_CLASS, &secret, sizeof secret }, { CKA_KEY_TYPE, &d3, sizeof d3 },
+                           { CKA_VALUE, k16.p, k16.n } };
+    CK_OBJECT_HANDLE h;
+    CHECK(A, f->C_CreateObject(s, t16, 3, &h) != CKR_OK, "16-byte DES3 key accepted");
+    kct_bytes_free(&k16);
+    /* K1 == K2 == K3 (CAVP TECBvarkey #0): the kernel takes it outside FIPS
+     * mode (AF_ALG does not ask for weak-key checks); a refusal must be a
+     * clean error at creation, never wrong bytes. */
+    kct_bytes kd = H("800101010101010180010101010101018001010101010101");
+    CK_ATTRIBUTE td[] = { { CKA_CLASS, &secret, sizeof secret }, { CKA_KEY_TYPE, &d3, sizeof d3 },
+                          { CKA_VALUE, kd.p, kd.n }, { CKA_ENCRYPT, &yes, 1 },
+                          { CKA_DECRYPT, &yes, 1 } };
+    CK_RV rv = f->C_CreateObject(s, td, 5, &h);
+    if (rv == CKR_OK)
+        kat_crypt(s, "DES3-ECB K1=K2=K3", &ecb, h, "0000000000000000", "95a8d72813daa94d");
+    else
+        CHECK(A, rv == CKR_ATTRIBUTE_VALUE_INVALID || rv == CKR_DEVICE_ERROR,
+              "degenerate key refused with 0x%lx", rv);
+    kct_bytes_free(&kd);
+    /* key gen: 24 bytes without a length, odd parity, usable */
+    CK_MECHANISM g = { CKM_DES3_KEY_GEN, NULL, 0 };
+    CK_ATTRIBUTE tg[] = { { CKA_EXTRACTABLE, &yes, 1 }, { CKA_SENSITIVE, &no, 1 } };
+    RV(A, f->C_GenerateKey(s, &g, tg, 2, &h), CKR_OK);
+    unsigned char v[32];
+    CK_KEY_TYPE kt = 0;
+    CK_ATTRIBUTE q[] = { { CKA_VALUE, v, sizeof v }, { CKA_KEY_TYPE, &kt, sizeof kt } };
+    RV(A, f->C_GetAttributeValue(s, h, q, 2), CKR_OK);
+    CHECK(A, q[0].ulValueLen == 24 && kt == CKK_DES3, "generated %lu bytes, type 0x%lx",
+          q[0].ulValueLen, kt);
+    int odd = 1;
+    for (size_t i = 0; i < 24; i++)
+        odd &= __builtin_popcount(v[i]) & 1;
+    CHECK(A, odd, "generated key lacks odd parity");
+    unsigned char ct[16], back[16];
+    CK_ULONG cn = sizeof ct, bn = sizeof back;
+    RV(A, f->C_EncryptInit(s, &pad, h), CKR_OK);
+    RV(A, f->C_Encrypt(s, (unsigned char *)"legacy!", 7, ct, &cn), CKR_OK);
+    RV(A, f->C_DecryptInit(s, &pad, h), CKR_OK);
+    RV(A, f->C_Decrypt(s, ct, cn, back, &bn), CKR_OK);
+    CHECK(A, cn == 8 && bn == 7 && !memcmp(back, "legacy!", 7), "generated key round trip");
+    CK_ULONG l32 = 32;
+    CK_ATTRIBUTE tl[] = { { CKA_VALUE_LEN, &l32, sizeof l32 } };
+    RV(A, f->C_GenerateKey(s, &g, tl, 1, &h), CKR_KEY_SIZE_RANGE);
+    kct_bytes_free(&iv);
+}
+
 static void *thread_main(void *arg)
 {
     CK_SESSION_HANDLE s;
@@ -785,6 +905,7 @@ int main(int argc, char **argv)
     opstate_area(rw);
     wrap_area(rw);
     keygen_area(rw);
+    des3_area(rw);
     threads_fork_area();
     RV("module", f->C_CloseAllSessions(1), CKR_OK);
     RV("module", f->C_Finalize(NULL), CKR_OK);
