@@ -88,21 +88,15 @@ CK_RV p11_index_load(p11_index *ix)
         return errno == ENOENT ? CKR_OK : CKR_DEVICE_ERROR;
     CK_RV rv = CKR_DEVICE_ERROR;
     unsigned char *data = NULL, *plain = NULL;
-    size_t len = (size_t)st.st_size, got = 0;
+    size_t len = (size_t)st.st_size;
     if (st.st_size < 8 + NONCE + TAG || (size_t)st.st_size > P11_MAX_FILE)
         goto out;
     if (!(data = malloc(len)) || !(plain = malloc(len))) {
         rv = CKR_HOST_MEMORY;
         goto out;
     }
-    while (got < len) {
-        ssize_t r = read(fd, data + got, len - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            goto out;
-        got += (size_t)r;
-    }
+    if (p11_file_read_all(fd, data, len) != 0)
+        goto out;
     size_t n = len - 8 - NONCE - TAG;
     unsigned char a[8 + sizeof FILE_NAME - 1];
     aad(a);

@@ -148,7 +148,7 @@ static CK_RV read_object(const char *name, const p11_index *ix, p11_object **out
     if (fd < 0)
         return errno == ENOENT ? CKR_OBJECT_HANDLE_INVALID : CKR_DEVICE_ERROR;
     unsigned char *data = NULL;
-    size_t len = 0, got = 0;
+    size_t len = 0;
     CK_RV rv = CKR_DEVICE_ERROR;
     if (st.st_size <= 0 || (size_t)st.st_size > P11_MAX_FILE)
         goto out;
@@ -157,14 +157,8 @@ static CK_RV read_object(const char *name, const p11_index *ix, p11_object **out
         rv = CKR_HOST_MEMORY;
         goto out;
     }
-    while (got < len) {
-        ssize_t r = read(fd, data + got, len - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            goto out;
-        got += (size_t)r;
-    }
+    if (p11_file_read_all(fd, data, len) != 0)
+        goto out;
     rv = p11_objfile_decode(name, data, len, out);
     if (rv == CKR_OK && p11_g.tk_aead) {
         p11_index own;

@@ -276,6 +276,7 @@ struct stat;
 void p11_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int p11_file_open_dir(const char *dir);   /* -1: missing, or not ours / writable by others */
 int p11_file_open_read(int dfd, const char *name, struct stat *st);
+int p11_file_read_all(int fd, unsigned char *buf, size_t len);   /* 0, or -1: short or error */
 CK_RV p11_file_replace(const char *dir, const char *name, const unsigned char *data,
                        size_t len, ino_t *ino);
 

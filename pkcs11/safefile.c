@@ -89,6 +89,22 @@ int p11_file_open_read(int dfd, const char *name, struct stat *st)
     return fd;
 }
 
+/* Exactly len bytes (the size fstat gave), or -1: a file that shrank under
+ * us is as bad as one that could not be read. */
+int p11_file_read_all(int fd, unsigned char *buf, size_t len)
+{
+    size_t got = 0;
+    while (got < len) {
+        ssize_t r = read(fd, buf + got, len - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -1;
+        got += (size_t)r;
+    }
+    return 0;
+}
+
 static int write_all(int fd, const unsigned char *p, size_t n)
 {
     while (n) {
