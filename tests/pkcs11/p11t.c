@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void *p11t_load(const char *path)
 {
@@ -38,4 +39,31 @@ kct_bytes p11t_hex(const char *hex)
         exit(2);
     }
     return b;
+}
+
+CK_SESSION_HANDLE p11t_open_rw(void)
+{
+    CK_SESSION_HANDLE s = 0;
+    if (f->C_OpenSession(1, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &s) != CKR_OK)
+        printf("C_OpenSession failed\n");
+    return s;
+}
+
+CK_RV p11t_login_user(CK_SESSION_HANDLE s)
+{
+    return f->C_Login(s, CKU_USER, (CK_UTF8CHAR *)P11T_USER_PIN, strlen(P11T_USER_PIN));
+}
+
+CK_SESSION_HANDLE p11t_init_token(const char *area, const char *label)
+{
+    CK_UTF8CHAR l[32];
+    memset(l, ' ', sizeof l);
+    memcpy(l, label, strlen(label) < sizeof l ? strlen(label) : sizeof l);
+    RV(area, f->C_Initialize(NULL), CKR_OK);
+    RV(area, f->C_InitToken(1, (CK_UTF8CHAR *)P11T_SO_PIN, strlen(P11T_SO_PIN), l), CKR_OK);
+    CK_SESSION_HANDLE s = p11t_open_rw();
+    RV(area, f->C_Login(s, CKU_SO, (CK_UTF8CHAR *)P11T_SO_PIN, strlen(P11T_SO_PIN)), CKR_OK);
+    RV(area, f->C_InitPIN(s, (CK_UTF8CHAR *)P11T_USER_PIN, strlen(P11T_USER_PIN)), CKR_OK);
+    RV(area, f->C_Logout(s), CKR_OK);
+    return s;
 }

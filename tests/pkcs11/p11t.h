@@ -30,4 +30,14 @@ void *p11t_load(const char *path);
 int p11t_store(char *dir, size_t n);
 kct_bytes p11t_hex(const char *hex);
 
+/* The PINs every store test initialises its token with. */
+#define P11T_SO_PIN "87654321"
+#define P11T_USER_PIN "1234"
+/* A R/W session on slot 1 (0 and a message on failure). */
+CK_SESSION_HANDLE p11t_open_rw(void);
+CK_RV p11t_login_user(CK_SESSION_HANDLE s);
+/* C_Initialize, C_InitToken with `label`, the user PIN set by the SO;
+ * each step counted in `area`. Returns the (logged out) R/W session. */
+CK_SESSION_HANDLE p11t_init_token(const char *area, const char *label);
+
 #endif

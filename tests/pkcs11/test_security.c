@@ -29,34 +29,10 @@ static CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
 static CK_OBJECT_CLASS secret = CKO_SECRET_KEY, data_cls = CKO_DATA;
 static CK_KEY_TYPE aes = CKK_AES;
 
-#define SO_PIN "87654321"
-#define USER_PIN "1234"
-
-static CK_SESSION_HANDLE open_rw(void)
-{
-    CK_SESSION_HANDLE s = 0;
-    if (f->C_OpenSession(1, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &s) != CKR_OK)
-        printf("C_OpenSession failed\n");
-    return s;
-}
 
 static void init_token(void)
 {
-    const char *A = "setup";
-    CK_UTF8CHAR label[32];
-    memset(label, ' ', sizeof label);
-    RV(A, f->C_Initialize(NULL), CKR_OK);
-    RV(A, f->C_InitToken(1, (CK_UTF8CHAR *)SO_PIN, 8, label), CKR_OK);
-    CK_SESSION_HANDLE s = open_rw();
-    RV(A, f->C_Login(s, CKU_SO, (CK_UTF8CHAR *)SO_PIN, 8), CKR_OK);
-    RV(A, f->C_InitPIN(s, (CK_UTF8CHAR *)USER_PIN, 4), CKR_OK);
-    RV(A, f->C_Logout(s), CKR_OK);
-    RV(A, f->C_CloseSession(s), CKR_OK);
-}
-
-static CK_RV login(CK_SESSION_HANDLE s)
-{
-    return f->C_Login(s, CKU_USER, (CK_UTF8CHAR *)USER_PIN, 4);
+    RV("setup", f->C_CloseSession(p11t_init_token("setup", "")), CKR_OK);
 }
 
 static CK_OBJECT_HANDLE find_label(CK_SESSION_HANDLE s, const char *label, CK_ULONG *count)
@@ -95,16 +71,16 @@ static void keysep_area(void)
     const char *A = "keysep";
     init_token();
     CK_RV rv;
-    CK_SESSION_HANDLE s = open_rw();
+    CK_SESSION_HANDLE s = p11t_open_rw();
     /* The SO makes a trusted wrapping key (public, so it outlives the SO's login). */
-    RV(A, f->C_Login(s, CKU_SO, (CK_UTF8CHAR *)SO_PIN, 8), CKR_OK);
+    RV(A, f->C_Login(s, CKU_SO, (CK_UTF8CHAR *)P11T_SO_PIN, 8), CKR_OK);
     CK_ATTRIBUTE tk[] = { { CKA_PRIVATE, &no, 1 }, { CKA_TRUSTED, &yes, 1 },
                           { CKA_WRAP, &yes, 1 }, { CKA_DECRYPT, &no, 1 },
                           { CKA_ENCRYPT, &no, 1 } };
     CK_OBJECT_HANDLE trusted = aes_key(s, tk, 5, &rv);
     CHECK(A, rv == CKR_OK, "SO creates a trusted wrapping key: 0x%lx", rv);
     RV(A, f->C_Logout(s), CKR_OK);
-    RV(A, login(s), CKR_OK);
+    RV(A, p11t_login_user(s), CKR_OK);
 
     /* The user cannot make a key trusted. */
     CK_ATTRIBUTE ut[] = { { CKA_TRUSTED, &yes, 1 } };
@@ -254,8 +230,8 @@ static void restart(CK_SESSION_HANDLE *s)
 {
     f->C_Finalize(NULL);
     f->C_Initialize(NULL);
-    *s = open_rw();
-    login(*s);
+    *s = p11t_open_rw();
+    p11t_login_user(*s);
 }
 
 static int read_victim(const char *path, char *buf, size_t n)
@@ -277,7 +253,7 @@ static int fifo_child(void)
         alarm(10);
         if (f->C_Initialize(NULL) != CKR_OK)
             _exit(3);
-        CK_SESSION_HANDLE s = open_rw();
+        CK_SESSION_HANDLE s = p11t_open_rw();
         CK_ULONG n;
         find_label(s, "anything", &n);
         _exit(0);
@@ -348,7 +324,7 @@ static void restart_public(CK_SESSION_HANDLE *s)
 {
     f->C_Finalize(NULL);
     f->C_Initialize(NULL);
-    *s = open_rw();
+    *s = p11t_open_rw();
 }
 
 /* Public objects' clear attributes are authenticated under the token key:
@@ -381,7 +357,7 @@ static void integrity_checks(CK_SESSION_HANDLE *s)
     CHECK(A, cnt == 1, "before login the public key is shown unverified: %lu", cnt);
     find_label(*s, "planted-data", &cnt);
     CHECK(A, cnt == 0, "a file with no authentication shown before login: %lu", cnt);
-    RV(A, login(*s), CKR_OK);
+    RV(A, p11t_login_user(*s), CKR_OK);
     find_label(*s, "pubkey", &cnt);
     CHECK(A, cnt == 0, "altered public key kept after login: %lu", cnt);
     find_label(*s, "pubdata", &cnt);
@@ -398,7 +374,7 @@ static void integrity_checks(CK_SESSION_HANDLE *s)
     h = find_label(*s, "later", NULL);
     CK_ATTRIBUTE lbl = { CKA_LABEL, "renamed", 7 };
     RV(A, f->C_SetAttributeValue(*s, h, &lbl, 1), CKR_USER_NOT_LOGGED_IN);
-    RV(A, login(*s), CKR_OK);
+    RV(A, p11t_login_user(*s), CKR_OK);
     CHECK(A, find_label(*s, "later", NULL) != 0, "public object written after login verifies");
 }
 
@@ -502,8 +478,8 @@ static void store_area(void)
     CK_ULONG cnt;
     init_token();
     objects_dir(dir, sizeof dir);
-    CK_SESSION_HANDLE s = open_rw();
-    RV(A, login(s), CKR_OK);
+    CK_SESSION_HANDLE s = p11t_open_rw();
+    RV(A, p11t_login_user(s), CKR_OK);
     data_obj(s, "first", "one", 3, CK_FALSE, &rv);
     RV(A, rv, CKR_OK);
 
@@ -522,7 +498,7 @@ static void store_area(void)
     fclose(fp);
     snprintf(path, sizeof path, "%s/token.state.%ld.tmp", store, (long)getpid());
     CHECK(A, symlink(victim, path) == 0, "symlink at the temporary");
-    RV(A, f->C_SetPIN(s, (CK_UTF8CHAR *)USER_PIN, 4, (CK_UTF8CHAR *)USER_PIN, 4), CKR_OK);
+    RV(A, f->C_SetPIN(s, (CK_UTF8CHAR *)P11T_USER_PIN, 4, (CK_UTF8CHAR *)P11T_USER_PIN, 4), CKR_OK);
     read_victim(victim, buf, sizeof buf);
     CHECK(A, !strcmp(buf, "victim"), "C_SetPIN wrote through a symlink: '%.20s'", buf);
     unlink(path);
@@ -640,8 +616,8 @@ static int child_loop(const char *label, int destroy)
 {
     if (f->C_Initialize(NULL) != CKR_OK)
         return 3;
-    CK_SESSION_HANDLE s = open_rw();
-    if (login(s) != CKR_OK)
+    CK_SESSION_HANDLE s = p11t_open_rw();
+    if (p11t_login_user(s) != CKR_OK)
         return 4;
     CK_OBJECT_HANDLE h = find_label(s, label, NULL);
     if (!h)
@@ -662,8 +638,8 @@ static void race_area(void)
 {
     const char *A = "race";
     init_token();
-    CK_SESSION_HANDLE s = open_rw();
-    RV(A, login(s), CKR_OK);
+    CK_SESSION_HANDLE s = p11t_open_rw();
+    RV(A, p11t_login_user(s), CKR_OK);
     CK_RV rv;
     int resurrected = 0;
     for (int round = 0; round < 20; round++) {

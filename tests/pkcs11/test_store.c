@@ -23,27 +23,12 @@ static CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
 static CK_OBJECT_CLASS secret = CKO_SECRET_KEY, data_cls = CKO_DATA;
 static CK_KEY_TYPE aes = CKK_AES;
 
-#define SO_PIN "87654321"
-#define USER_PIN "1234"
 #define KEY_HEX "000102030405060708090a0b0c0d0e0f"
 #define PT_HEX "00112233445566778899aabbccddeeff"
 #define CT_HEX "69c4e0d86a7b0430d8cdb78070b4c55a"   /* FIPS-197 C.1 */
 #define PUBLIC_VALUE "public-data-value"
 #define PRIVATE_VALUE "private-data-value"
 #define PRIVATE_LABEL "private-key-label"
-
-static CK_SESSION_HANDLE open_rw(void)
-{
-    CK_SESSION_HANDLE s = 0;
-    if (f->C_OpenSession(1, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &s) != CKR_OK)
-        printf("C_OpenSession failed\n");
-    return s;
-}
-
-static CK_RV login(CK_SESSION_HANDLE s)
-{
-    return f->C_Login(s, CKU_USER, (CK_UTF8CHAR *)USER_PIN, strlen(USER_PIN));
-}
 
 /* Handles of the objects matching one attribute (or all, type 0). */
 static CK_ULONG find(CK_SESSION_HANDLE s, CK_ATTRIBUTE_TYPE type, const void *v, CK_ULONG len,
@@ -129,15 +114,7 @@ static int count_files(const char *suffix)
 static void setup_area(void)
 {
     const char *A = "create";
-    CK_UTF8CHAR label[32];
-    memset(label, ' ', sizeof label);
-    memcpy(label, "store", 5);
-    RV(A, f->C_Initialize(NULL), CKR_OK);
-    RV(A, f->C_InitToken(1, (CK_UTF8CHAR *)SO_PIN, 8, label), CKR_OK);
-    CK_SESSION_HANDLE s = open_rw();
-    RV(A, f->C_Login(s, CKU_SO, (CK_UTF8CHAR *)SO_PIN, 8), CKR_OK);
-    RV(A, f->C_InitPIN(s, (CK_UTF8CHAR *)USER_PIN, 4), CKR_OK);
-    RV(A, f->C_Logout(s), CKR_OK);
+    CK_SESSION_HANDLE s = p11t_init_token(A, "store");
 
     /* Before a login no token object can be stored: every object file is
      * authenticated under the token key (a key's value is also sealed). */
@@ -152,7 +129,7 @@ static void setup_area(void)
                               { CKA_LABEL, "public-key", 10 }, { CKA_VALUE, k.p, k.n } };
     RV(A, f->C_CreateObject(s, pubkey, 6, &h), CKR_USER_NOT_LOGGED_IN);
 
-    RV(A, login(s), CKR_OK);
+    RV(A, p11t_login_user(s), CKR_OK);
     CHECK(A, make(s, pub, 4) != 0, "public token data object");
     CHECK(A, make(s, pubkey, 6) != 0, "public token key");
     CK_ATTRIBUTE key[] = { { CKA_CLASS, &secret, sizeof secret }, { CKA_KEY_TYPE, &aes, sizeof aes },
@@ -184,7 +161,7 @@ static void reopen_area(void)
     const char *A = "reopen";
     CK_OBJECT_HANDLE h[8];
     RV(A, f->C_Initialize(NULL), CKR_OK);
-    CK_SESSION_HANDLE s = open_rw();
+    CK_SESSION_HANDLE s = p11t_open_rw();
     CHECK(A, find(s, 0, NULL, 0, h, 8) == 2, "public objects before login: %lu",
           find(s, 0, NULL, 0, h, 8));
     CK_OBJECT_HANDLE pubkey = find_label(s, "public-key");
@@ -198,7 +175,7 @@ static void reopen_area(void)
     CHECK(A, get.ulValueLen == strlen(PUBLIC_VALUE) && !memcmp(v, PUBLIC_VALUE, get.ulValueLen),
           "public data value");
     RV(A, f->C_Login(s, CKU_USER, (CK_UTF8CHAR *)"9999", 4), CKR_PIN_INCORRECT);
-    RV(A, login(s), CKR_OK);
+    RV(A, p11t_login_user(s), CKR_OK);
     CHECK(A, find(s, 0, NULL, 0, h, 8) == 4, "all token objects after login");
     CK_OBJECT_HANDLE pk = find_label(s, PRIVATE_LABEL);
     CHECK(A, pk && ecb_kat(s, pk), "private key gives the FIPS-197 answer");
@@ -218,8 +195,8 @@ static void reopen_area(void)
     RV(A, f->C_SetAttributeValue(s, h[0], &relabel, 1), CKR_OK);
     RV(A, f->C_Finalize(NULL), CKR_OK);
     RV(A, f->C_Initialize(NULL), CKR_OK);
-    s = open_rw();
-    RV(A, login(s), CKR_OK);
+    s = p11t_open_rw();
+    RV(A, p11t_login_user(s), CKR_OK);
     CHECK(A, find_label(s, "renamed") && !find_label(s, "private-data"), "a change persists");
     RV(A, f->C_Finalize(NULL), CKR_OK);
 }
@@ -229,10 +206,10 @@ static int child_create(const char *label)
 {
     if (f->C_Initialize(NULL) != CKR_OK)
         return 1;
-    CK_SESSION_HANDLE s = open_rw();
+    CK_SESSION_HANDLE s = p11t_open_rw();
     CK_ATTRIBUTE t[] = { { CKA_CLASS, &data_cls, sizeof data_cls }, { CKA_TOKEN, &yes, 1 },
                          { CKA_PRIVATE, &yes, 1 }, { CKA_LABEL, (void *)label, strlen(label) } };
-    int rc = login(s) != CKR_OK ? 2 : !make(s, t, 4) ? 3 : 0;
+    int rc = p11t_login_user(s) != CKR_OK ? 2 : !make(s, t, 4) ? 3 : 0;
     f->C_Finalize(NULL);
     return rc;
 }
@@ -241,8 +218,8 @@ static int child_destroy(const char *label)
 {
     if (f->C_Initialize(NULL) != CKR_OK)
         return 1;
-    CK_SESSION_HANDLE s = open_rw();
-    CK_OBJECT_HANDLE h = login(s) == CKR_OK ? find_label(s, label) : 0;
+    CK_SESSION_HANDLE s = p11t_open_rw();
+    CK_OBJECT_HANDLE h = p11t_login_user(s) == CKR_OK ? find_label(s, label) : 0;
     int rc = !h ? 2 : f->C_DestroyObject(s, h) != CKR_OK ? 3 : 0;
     f->C_Finalize(NULL);
     return rc;
@@ -262,8 +239,8 @@ static void processes_area(void)
 {
     const char *A = "two processes";
     RV(A, f->C_Initialize(NULL), CKR_OK);
-    CK_SESSION_HANDLE s = open_rw();
-    RV(A, login(s), CKR_OK);
+    CK_SESSION_HANDLE s = p11t_open_rw();
+    RV(A, p11t_login_user(s), CKR_OK);
     CHECK(A, !find_label(s, "from-child"), "not there yet");
     CHECK(A, run_child(child_create, "from-child") == 0, "child creates");
     CK_OBJECT_HANDLE h = find_label(s, "from-child");
@@ -288,8 +265,8 @@ static void killed_area(void)
         close(ready[0]);
         if (f->C_Initialize(NULL) != CKR_OK)
             _exit(1);
-        CK_SESSION_HANDLE s = open_rw();
-        if (login(s) != CKR_OK)
+        CK_SESSION_HANDLE s = p11t_open_rw();
+        if (p11t_login_user(s) != CKR_OK)
             _exit(2);
         CK_ATTRIBUTE t[] = { { CKA_CLASS, &data_cls, sizeof data_cls }, { CKA_TOKEN, &yes, 1 },
                              { CKA_PRIVATE, &yes, 1 }, { CKA_LABEL, "churn", 5 },
@@ -320,8 +297,8 @@ static void killed_area(void)
     CHECK(A, after > before, "it wrote %d objects", after - before);
 
     RV(A, f->C_Initialize(NULL), CKR_OK);
-    CK_SESSION_HANDLE s = open_rw();
-    RV(A, login(s), CKR_OK);
+    CK_SESSION_HANDLE s = p11t_open_rw();
+    RV(A, p11t_login_user(s), CKR_OK);
     CK_OBJECT_HANDLE h[4096];
     CK_ULONG n = find(s, 0, NULL, 0, h, 4096);
     CHECK(A, n == (CK_ULONG)after, "%lu objects open of %d files", n, after);
@@ -355,8 +332,8 @@ static void damaged_area(void)
     if (d)
         closedir(d);
     RV(A, f->C_Initialize(NULL), CKR_OK);
-    CK_SESSION_HANDLE s = open_rw();
-    RV(A, login(s), CKR_OK);
+    CK_SESSION_HANDLE s = p11t_open_rw();
+    RV(A, p11t_login_user(s), CKR_OK);
     CK_OBJECT_HANDLE h[4096];
     CK_ULONG n = find(s, 0, NULL, 0, h, 4096);
     FILE *fp = fopen(path, "r+b");
@@ -370,8 +347,8 @@ static void damaged_area(void)
     }
     RV(A, f->C_Finalize(NULL), CKR_OK);
     RV(A, f->C_Initialize(NULL), CKR_OK);
-    s = open_rw();
-    RV(A, login(s), CKR_OK);
+    s = p11t_open_rw();
+    RV(A, p11t_login_user(s), CKR_OK);
     CK_ULONG m = find(s, 0, NULL, 0, h, 4096);
     CHECK(A, m == n - 1, "the damaged object is left out: %lu of %lu", m, n);
     RV(A, f->C_Finalize(NULL), CKR_OK);
@@ -383,9 +360,9 @@ static void init_token_area(void)
     CK_UTF8CHAR label[32];
     memset(label, ' ', sizeof label);
     RV(A, f->C_Initialize(NULL), CKR_OK);
-    RV(A, f->C_InitToken(1, (CK_UTF8CHAR *)SO_PIN, 8, label), CKR_OK);
+    RV(A, f->C_InitToken(1, (CK_UTF8CHAR *)P11T_SO_PIN, 8, label), CKR_OK);
     CHECK(A, count_files("") == 0, "%d files left", count_files(""));
-    CK_SESSION_HANDLE s = open_rw();
+    CK_SESSION_HANDLE s = p11t_open_rw();
     CK_OBJECT_HANDLE h[4];
     CHECK(A, find(s, 0, NULL, 0, h, 4) == 0, "no objects");
     RV(A, f->C_Finalize(NULL), CKR_OK);
