@@ -64,7 +64,7 @@ static void reset_message(kcp_aead *a)
         OPENSSL_cleanse(a->data, a->datalen);
     a->aadlen = a->datalen = 0;
     a->data_seen = a->verified = 0;
-    a->ccm_len_set = 0;
+    a->ccm_len_set = a->ccm_aad_seen = 0;
     EVP_CIPHER_CTX_free(a->soft);
     a->soft = NULL;
 }
@@ -234,6 +234,15 @@ static int aad_update(kcp_aead *a, const unsigned char *in, size_t inl)
         KCP_ERR(a->p, KCP_R_BAD_STATE, "%s: CCM needs the message length before AAD", a->name);
         return 0;
     }
+    if (is_ccm(a) && inl && a->ccm_aad_seen) {
+        /* SP 800-38C encodes the AAD's total length ahead of it; OpenSSL's
+         * CCM would encode each piece as a message of its own and answer
+         * with a tag no other implementation computes. */
+        KCP_ERR(a->p, KCP_R_BAD_STATE, "%s: CCM takes its AAD in one call", a->name);
+        return 0;
+    }
+    if (is_ccm(a) && inl)
+        a->ccm_aad_seen = 1;
     if (a->soft) {
         int n;
         return EVP_CipherUpdate(a->soft, NULL, &n, in, (int)inl);
@@ -387,6 +396,7 @@ static int aead_update(void *vctx, unsigned char *out, size_t *outl, size_t outs
         /* CCM: the total message length, ahead of the AAD */
         a->ccm_msglen = inl;
         a->ccm_len_set = 1;
+        a->ccm_aad_seen = 0;
         return 1;
     }
     if (!inl && !(is_ccm(a) && out))

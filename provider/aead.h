@@ -43,6 +43,7 @@ typedef struct {
     int verified;           /* decrypt: the kernel checked the tag over all data so far */
     size_t ccm_msglen;
     int ccm_len_set;
+    int ccm_aad_seen;       /* CCM formats its AAD with its length: one AAD call */
 
     kc_aead *k;             /* the kernel transform, for tag length k_taglen */
     size_t k_taglen;
