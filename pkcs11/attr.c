@@ -2,6 +2,7 @@
  * and what a template may set at creation, with C_SetAttributeValue and
  * with C_CopyObject (PKCS#11 3.0 sections 4.4-4.7, 4.9). */
 #include "p11.h"
+#include "audit.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -360,6 +361,7 @@ CK_RV p11_object_make(p11_session *s, const CK_ATTRIBUTE *t, CK_ULONG n, p11_mak
         goto fail;
     p11_object_link(o);
     *out = o->h;
+    p11_audit_made(how, o);
     return CKR_OK;
 fail:
     p11_object_free(o);

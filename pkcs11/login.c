@@ -5,6 +5,7 @@
  * is in an AES-GCM kernel transform for that, and sealed under the vault
  * for C_InitPIN, which must wrap it under a new PIN. */
 #include "p11.h"
+#include "audit.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -155,18 +156,18 @@ static CK_RV check_pin(p11_token *t, int so, const CK_UTF8CHAR *pin, CK_ULONG le
 {
     unsigned long *fail = so ? &t->so_fail : &t->user_fail;
     if (*fail >= t->pin_tries)
-        return CKR_PIN_LOCKED;
+        return p11_audit_pin(so, CKR_PIN_LOCKED, t);
     ++*fail;
     CK_RV rv = p11_store_save(t);
     if (rv != CKR_OK)
         return rv;
     p11_g.tok = *t;
     if (len < P11_PIN_MIN || len > P11_PIN_MAX)
-        return CKR_PIN_INCORRECT;
+        return p11_audit_pin(so, CKR_PIN_INCORRECT, t);
     rv = so ? unwrap_tk(pin, len, t->so_salt, t->iterations, t->so_wrapped, tk)
             : unwrap_tk(pin, len, t->user_salt, t->iterations, t->user_wrapped, tk);
     if (rv != CKR_OK)
-        return rv;
+        return p11_audit_pin(so, rv, t);
     *fail = 0;
     if ((rv = p11_store_save(t)) != CKR_OK) {
         kc_wipe(tk, TK_LEN);
@@ -232,6 +233,7 @@ CK_RV C_InitToken(CK_SLOT_ID slot, CK_UTF8CHAR_PTR pin, CK_ULONG len, CK_UTF8CHA
     p11_logout_state();
     /* A new token key: the old objects could not be opened, so they go. */
     p11_objstore_clear();
+    p11_audit_token_init(&t);
     for (p11_object *o = p11_g.objects, *nx; o; o = nx) {
         nx = o->next;
         if (!o->owner)

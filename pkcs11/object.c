@@ -1,5 +1,6 @@
 /* Object lifetime, handles, visibility and the object-management calls. */
 #include "p11.h"
+#include "audit.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -276,6 +277,7 @@ CK_RV C_CopyObject(CK_SESSION_HANDLE hs, CK_OBJECT_HANDLE ho, CK_ATTRIBUTE_PTR t
         goto out;
     p11_object_link(c);
     *out = c->h;
+    p11_audit_key("copy", c, CKR_OK);
     c = NULL;
 out:
     p11_object_free(c);
@@ -298,6 +300,8 @@ CK_RV C_DestroyObject(CK_SESSION_HANDLE hs, CK_OBJECT_HANDLE ho)
         rv = CKR_ACTION_PROHIBITED;
     if (rv == CKR_OK && !o->owner)
         rv = p11_objstore_remove(o);
+    if (o)
+        p11_audit_key("destroy", o, rv);
     if (rv == CKR_OK)
         p11_object_unlink_free(o);
     p11_leave();
@@ -343,7 +347,7 @@ static CK_RV get_one(const p11_object *o, CK_ATTRIBUTE *a)
             return CKR_BUFFER_TOO_SMALL;
         }
         a->ulValueLen = o->value_len;
-        return p11_key_get_value(o, a->pValue, o->value_len);
+        return p11_audit_key("export-value", o, p11_key_get_value(o, a->pValue, o->value_len));
     }
     const p11_attr *v = p11_attr_get(o, a->type);
     if (!v) {

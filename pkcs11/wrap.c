@@ -6,6 +6,7 @@
  * time that transform is keyed, as for ciphers: ecb(aes) for KW wrap and
  * KWP, shared with CKM_AES_ECB; kw(aes) for KW unwrap. */
 #include "p11.h"
+#include "audit.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +155,7 @@ CK_RV C_WrapKey(CK_SESSION_HANDLE hs, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE hw,
     if (rv != CKR_OK)
         return rv;
     rv = wrap_key(hs, m, hw, hk, out, outn);
+    p11_audit_wrap(hw, hk, out, rv);
     p11_leave();
     return rv;
 }

@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <syslog.h>
 
 static void key_usage(FILE *f)
 {
@@ -35,13 +34,17 @@ static void key_usage(FILE *f)
             "  The kernel key's description is \"kcrypt:LABEL\".\n");
 }
 
+/* One authpriv line per key event, in the token's format (kc/audit.h):
+ * the label (without the "kcrypt:" of the description), the kernel key's
+ * serial as id (hex) and in decimal, never key material. */
 static void audit(const char *what, const char *label, int32_t serial, const char *result)
 {
-    /* label and id only, never key material */
-    openlog("kcrypt", LOG_PID, LOG_AUTHPRIV);
-    syslog(LOG_AUTHPRIV | LOG_NOTICE, "key %s: label=\"%s\" id=%d result=%s", what, label,
-           (int)serial, result);
-    closelog();
+    char text[KC_AUDIT_TEXT_MAX];
+    if (!strncmp(label, "kcrypt:", 7))
+        label += 7;
+    kc_audit_text(text, label, strlen(label));
+    kc_audit("kcrypt", "key %s: label=\"%s\" id=%08x serial=%d class=private-key type=rsa "
+             "result=%s", what, text, (unsigned)serial, (int)serial, result);
 }
 
 static int fail_kc(const kc_error *e)

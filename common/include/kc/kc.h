@@ -17,5 +17,6 @@
 #include "kc/raw.h"
 #include "kc/io.h"
 #include "kc/fork.h"
+#include "kc/audit.h"
 
 #endif
