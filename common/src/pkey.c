@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static kc_pkey_support support;
 static pthread_once_t support_once = PTHREAD_ONCE_INIT;
@@ -107,15 +108,29 @@ static kc_status describe(int32_t serial, kc_pkey_info *info, kc_error *err)
     return KC_OK;
 }
 
+/* EACCES from the keyring: the key exists but its owner and permission
+ * mask (kcrypt key setperm) keep this uid out. Said so, not only errno. */
+static kc_status wrong_permission(kc_error *err, int32_t serial, const char *what)
+{
+    return kc_fail(err, KC_ERR_KEY, EACCES,
+                   "pkey: %s key %d: wrong permission: uid %u gid %u may not %s it (its owner "
+                   "can grant it: kcrypt key setperm)", what, (int)serial, (unsigned)geteuid(),
+                   (unsigned)getegid(), strcmp(what, "find") ? "use" : "view or search");
+}
+
 kc_status kc_pkey_find(int32_t serial, const char *desc, int32_t keyring, int32_t *found,
                        kc_error *err)
 {
     if (serial > 0) {
         kc_pkey_info info;
-        if (describe(serial, &info, NULL) == KC_OK && (!desc || !strcmp(desc, info.desc))) {
+        kc_error de;
+        kc_status st = describe(serial, &info, &de);
+        if (st == KC_OK && (!desc || !strcmp(desc, info.desc))) {
             *found = serial;
             return KC_OK;
         }
+        if (st != KC_OK && de.sys_errno == EACCES)
+            return wrong_permission(err, serial, "find");
     }
     if (!desc)
         return kc_fail(err, KC_ERR_KEY, ENOKEY, "pkey: no asymmetric key %d", (int)serial);
@@ -171,6 +186,8 @@ kc_status kc_pkey_sign_pkcs1(int32_t serial, const char *hash, const unsigned ch
     long n = keyctl_pkey_sign(serial, info, digest, dlen, sig, siglen);
     if (n < 0) {
         int e = errno;
+        if (e == EACCES)
+            return wrong_permission(err, serial, "sign with");
         return kc_fail(err, e == EINVAL || e == EMSGSIZE ? KC_ERR_INVALID_ARG : KC_ERR_KEY, e,
                        "pkey: sign with key %d (enc=pkcs1 hash=%s)", (int)serial, hash);
     }
@@ -188,6 +205,8 @@ kc_status kc_pkey_private_raw(int32_t serial, const unsigned char *in, size_t le
     long n = keyctl_pkey_decrypt(serial, "enc=raw", in, len, out, len);
     if (n < 0) {
         int e = errno;
+        if (e == EACCES)
+            return wrong_permission(err, serial, "the private operation of");
         return kc_fail(err, e == EINVAL || e == EMSGSIZE ? KC_ERR_INVALID_ARG : KC_ERR_KEY, e,
                        "pkey: raw RSA private operation with key %d", (int)serial);
     }
@@ -206,6 +225,26 @@ kc_status kc_pkey_delete(int32_t serial, kc_error *err)
     if (keyctl_invalidate(serial) < 0) {
         int e = errno;
         return kc_fail(err, KC_ERR_KEY, e, "pkey: delete key %d", (int)serial);
+    }
+    return KC_OK;
+}
+
+kc_status kc_pkey_setperm(int32_t serial, long perm, long uid, long gid, kc_error *err)
+{
+    /* the mask first: once the key belongs to another uid, only
+     * CAP_SYS_ADMIN could still change it */
+    if (perm >= 0 && keyctl_setperm(serial, (key_perm_t)perm) < 0) {
+        int e = errno;
+        if (e == EACCES)
+            return wrong_permission(err, serial, "set the permissions of");
+        return kc_fail(err, KC_ERR_KEY, e, "pkey: setperm key %d to 0x%08lx", (int)serial, perm);
+    }
+    if ((uid >= 0 || gid >= 0) && keyctl_chown(serial, (uid_t)uid, (gid_t)gid) < 0) {
+        int e = errno;
+        if (e == EACCES)
+            return wrong_permission(err, serial, "chown");
+        return kc_fail(err, KC_ERR_KEY, e, "pkey: chown key %d to %ld:%ld%s", (int)serial, uid,
+                       gid, e == EDQUOT ? " (the new owner's key quota is full)" : "");
     }
     return KC_OK;
 }

@@ -110,6 +110,48 @@ K export --ref locked.ref > out 2>&1
 check "no permission: EACCES named" grep -q "Permission denied (EACCES" out
 P openssl pkeyutl -sign -inkey locked.ref -in /dev/null > out 2>&1
 check "provider: no permission, EACCES named" grep -q "EACCES" out
+# --- who may use the key (kcrypt key --perm/--uid/--gid, setperm) ---
+# uid 65534 signs with a reference in a directory it can read
+chmod 755 "$work" && chmod 644 "$work"/*
+N() { setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/ OPENSSL_CONF="$work/k.cnf" "$@"; }
+K import --in key8.pem --label shared --ref shared.ref > out 2>&1
+shared=$(awk '{print $1}' out)
+chmod 644 shared.ref
+N openssl dgst -sha256 -sign shared.ref msg0 > n.sig 2> out; rc=$?
+check "another uid: refused, saying wrong permission and who, no signature" \
+    bash -c "[ $rc != 0 ] && grep -q 'key $shared: wrong permission: uid 65534' out && [ ! -s n.sig ]"
+K setperm --ref shared.ref --uid 65534 --perm vrwsla/v--s--/------/------ > out 2>&1
+check "setperm: the new owner and mask, as the kernel has them" \
+    bash -c "grep -q '^$shared kcrypt:shared 65534:0 vrwsla/v--s--/------/------\$' out &&
+             keyctl rdescribe $shared | grep -q '^asymmetric;65534;0;3f090000;kcrypt:shared\$'"
+K list > list.txt 2>&1
+check "list shows who may use the key" \
+    grep -q "^$shared .*kcrypt:shared  *65534:0  *vrwsla/v--s--/------/------\$" list.txt
+N openssl dgst -sha256 -sign shared.ref msg0 > n.sig 2> out
+openssl dgst -sha256 -verify pub.pem -signature n.sig msg0 > /dev/null 2>&1
+check "granted: uid 65534 signs with the kernel key, verified" [ $? = 0 ]
+N "$kcrypt" key setperm --ref shared.ref --perm 0x3f3f3f3f > out 2>&1; rc=$?
+check "the new owner without setattr cannot widen the mask: wrong permission" \
+    bash -c "[ $rc = 1 ] && grep -q 'wrong permission' out"
+K import --in key8.pem --label grp --ref grp.ref --gid 65534 --perm vrwsla/------/v--s--/------ \
+    > out 2>&1
+grp=$(awk '{print $1}' out)
+chmod 644 grp.ref
+N openssl dgst -sha256 -sign grp.ref msg0 > g.sig 2> out
+openssl dgst -sha256 -verify pub.pem -signature g.sig msg0 > /dev/null 2>&1
+check "import --gid --perm: the group's member signs" [ $? = 0 ]
+K setperm --serial "$grp" --perm vrwsla/------/------/------ > /dev/null 2>&1
+N openssl dgst -sha256 -sign grp.ref msg0 > g2.sig 2> out; rc=$?
+check "setperm --serial takes the group's use away again: wrong permission" \
+    bash -c "[ $rc != 0 ] && grep -q 'wrong permission' out && [ ! -s g2.sig ]"
+K setperm --ref grp.ref --perm vrwsla/vrwsla > out 2>&1; rc=$?
+check "a malformed --perm is refused" bash -c "[ $rc = 2 ] && grep -q 'perm \"vrwsla/vrwsla\"' out"
+K import --in key8.pem --label nouid --ref nouid.ref --uid nobody > out 2>&1; rc=$?
+check "a --uid that is no number is refused, nothing loaded" \
+    bash -c "[ $rc = 2 ] && ! keyctl search @u asymmetric kcrypt:nouid > /dev/null 2>&1"
+K delete --ref grp.ref > /dev/null 2>&1
+keyctl invalidate "$shared" 2>/dev/null
+
 sleep 0.3
 hexid() { printf %08x "$1"; }
 line() { echo "key $1: label=\"$2\" id=$(hexid "$3") serial=$3 class=private-key type=rsa result=$4"; }

@@ -30,27 +30,60 @@ static void key_usage(FILE *f)
             "       kcrypt key list     [--keyring R]\n"
             "       kcrypt key export   --ref REF [--out PEM]    the public key\n"
             "       kcrypt key delete   --ref REF | --serial N\n"
+            "       kcrypt key setperm  --ref REF | --serial N [--perm P] [--uid U] [--gid G]\n"
+            "         who may use the key; import and generate take the same options\n"
             "  R: user (default), session, process, user-session or a keyring serial.\n"
-            "  The kernel key's description is \"kcrypt:LABEL\".\n");
+            "  The kernel key's description is \"kcrypt:LABEL\".\n"
+            "  P: as list shows it, possessor/user/group/other, each of v r w s l a or '-'\n"
+            "     (e.g. vrwsla/v--s--/------/------), or keyctl's hex mask (0x3f090000).\n"
+            "     A uid other than the owner's needs v and s in the user (or group, other)\n"
+            "     part to sign or decrypt with the key.\n");
 }
 
 /* One authpriv line per key event, in the token's format (kc/audit.h):
  * the label (without the "kcrypt:" of the description), the kernel key's
  * serial as id (hex) and in decimal, never key material. */
-static void audit(const char *what, const char *label, int32_t serial, const char *result)
+static void audit_more(const char *what, const char *label, int32_t serial, const char *more,
+                       const char *result)
 {
     char text[KC_AUDIT_TEXT_MAX];
     if (!strncmp(label, "kcrypt:", 7))
         label += 7;
     kc_audit_text(text, label, strlen(label));
     kc_audit("kcrypt", "key %s: label=\"%s\" id=%08x serial=%d class=private-key type=rsa "
-             "result=%s", what, text, (unsigned)serial, (int)serial, result);
+             "%sresult=%s", what, text, (unsigned)serial, (int)serial, more, result);
+}
+
+static void audit(const char *what, const char *label, int32_t serial, const char *result)
+{
+    audit_more(what, label, serial, "", result);
 }
 
 static int fail_kc(const kc_error *e)
 {
     fprintf(stderr, "kcrypt key: %s\n", e->msg);
     return 1;
+}
+
+/* Who may use the key, as asked; perm, uid, gid < 0: unchanged. */
+typedef struct {
+    long perm, uid, gid;
+} key_access;
+
+static int set_access(int32_t serial, const char *label, const key_access *a)
+{
+    if (a->perm < 0 && a->uid < 0 && a->gid < 0)
+        return 0;
+    kc_error err;
+    char more[96];
+    snprintf(more, sizeof(more), "perm=%08lx uid=%ld gid=%ld ", a->perm < 0 ? 0 : a->perm,
+             a->uid, a->gid);
+    if (kc_pkey_setperm(serial, a->perm, a->uid, a->gid, &err) != KC_OK) {
+        audit_more("setperm", label, serial, more, "refused");
+        return fail_kc(&err);
+    }
+    audit_more("setperm", label, serial, more, "ok");
+    return 0;
 }
 
 static int fail_ssl(const char *what)
@@ -86,7 +119,7 @@ static int write_ref(const char *path, const kcr_ref *ref)
 
 /* pkey -> kernel (as PKCS#8 DER, wiped after) -> reference file */
 static int load_into_kernel(EVP_PKEY *pkey, const char *op, const char *label,
-                            const char *ringname, const char *refpath)
+                            const char *ringname, const char *refpath, const key_access *access)
 {
     char desc[128];
     int n = snprintf(desc, sizeof(desc), "kcrypt:%s", label);
@@ -117,6 +150,11 @@ static int load_into_kernel(EVP_PKEY *pkey, const char *op, const char *label,
         return fail_kc(&err);
     }
     audit(op, label, serial, "ok");
+    if (set_access(serial, label, access)) {
+        (void)kc_pkey_delete(serial, &err);   /* not left behind with the wrong permissions */
+        audit("delete", label, serial, "ok");
+        return 1;
+    }
     kcr_ref ref = { .serial = serial };
     snprintf(ref.desc, sizeof(ref.desc), "%s", desc);
     snprintf(ref.keyring, sizeof(ref.keyring), "%s", ringname);
@@ -202,6 +240,37 @@ static const char *where(int32_t serial)
         free(ids);
     }
     return "elsewhere";
+}
+
+/* "vrwsla/v--s--/------/------" (as list prints it) or a number (0x3f090000) */
+static long parse_perm(const char *s)
+{
+    static const char f[] = "vrwsla";
+    char *end;
+    if (*s >= '0' && *s <= '9') {
+        unsigned long v = strtoul(s, &end, 0);
+        return *end || v > 0xffffffffUL ? -1 : (long)v;
+    }
+    unsigned long perm = 0;
+    for (int part = 0; part < 4; part++) {
+        for (int i = 0; i < 6; i++, s++) {
+            if (*s == f[i])
+                perm |= 1UL << (i + 8 * (3 - part));
+            else if (*s != '-')
+                return -1;
+        }
+        if (*s != (part < 3 ? '/' : '\0'))
+            return -1;
+        s++;
+    }
+    return (long)perm;
+}
+
+static long parse_id(const char *s)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    return *s && !*end && v >= 0 && v < 0xffffffffL ? v : -2;
 }
 
 static void perm_text(unsigned perm, unsigned shift, char out[7])
@@ -334,6 +403,39 @@ static int cmd_delete(const char *refpath, int32_t serial)
     return 0;
 }
 
+static int cmd_setperm(const char *refpath, int32_t serial, const key_access *a)
+{
+    if (!need_kernel())
+        return 1;
+    if (a->perm < 0 && a->uid < 0 && a->gid < 0) {
+        fprintf(stderr, "kcrypt key setperm: give --perm, --uid or --gid\n");
+        return 2;
+    }
+    kc_pkey_info info;
+    kc_error err;
+    if (refpath) {
+        kcr_ref ref;
+        if (!read_ref(refpath, &ref))
+            return 1;
+        int rc = find_ref(&ref, &serial);
+        kcr_free(&ref);
+        if (rc)
+            return rc;
+    }
+    if (kc_pkey_query(serial, &info, &err) != KC_OK)
+        return fail_kc(&err);
+    if (set_access(serial, info.desc, a))
+        return 1;
+    if (kc_pkey_query(serial, &info, &err) != KC_OK)
+        return fail_kc(&err);
+    char pos[7], usr[7], grp[7], oth[7];
+    perm_text(info.perm, 24, pos), perm_text(info.perm, 16, usr);
+    perm_text(info.perm, 8, grp), perm_text(info.perm, 0, oth);
+    printf("%d %s %u:%u %s/%s/%s/%s\n", (int)serial, info.desc, info.uid, info.gid, pos, usr, grp,
+           oth);
+    return 0;
+}
+
 int cmd_key(int argc, char **argv)
 {
     if (argc < 2) {
@@ -346,13 +448,16 @@ int cmd_key(int argc, char **argv)
         { "ref", required_argument, NULL, 'r' },   { "keyring", required_argument, NULL, 'k' },
         { "bits", required_argument, NULL, 'b' },  { "out", required_argument, NULL, 'o' },
         { "serial", required_argument, NULL, 's' }, { "help", no_argument, NULL, 'h' },
+        { "perm", required_argument, NULL, 'p' },   { "uid", required_argument, NULL, 'u' },
+        { "gid", required_argument, NULL, 'g' },
         { NULL, 0, NULL, 0 }
     };
     const char *in = NULL, *label = NULL, *ref = NULL, *ring = "user", *out = NULL;
     long bits = 2048, serial = 0;
+    key_access access = { -1, -1, -1 };
     int c;
     optind = 2;
-    while ((c = getopt_long(argc, argv, "i:l:r:k:b:o:s:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "i:l:r:k:b:o:s:p:u:g:h", opts, NULL)) != -1) {
         switch (c) {
         case 'i': in = optarg; break;
         case 'l': label = optarg; break;
@@ -361,6 +466,22 @@ int cmd_key(int argc, char **argv)
         case 'b': bits = strtol(optarg, NULL, 10); break;
         case 'o': out = optarg; break;
         case 's': serial = strtol(optarg, NULL, 10); break;
+        case 'p':
+            if ((access.perm = parse_perm(optarg)) < 0) {
+                fprintf(stderr, "kcrypt key: --perm \"%s\": not vrwsla/vrwsla/vrwsla/vrwsla "
+                        "(letters or '-') nor a number\n", optarg);
+                return 2;
+            }
+            break;
+        case 'u': case 'g': {
+            long *id = c == 'u' ? &access.uid : &access.gid;
+            if ((*id = parse_id(optarg)) < 0) {
+                fprintf(stderr, "kcrypt key: --%s \"%s\": not a number\n",
+                        c == 'u' ? "uid" : "gid", optarg);
+                return 2;
+            }
+            break;
+        }
         case 'h': key_usage(stdout); return 0;
         default: key_usage(stderr); return 2;
         }
@@ -389,7 +510,7 @@ int cmd_key(int argc, char **argv)
         } else if (!(pkey = read_private(in))) {
             return 1;
         }
-        int rc = load_into_kernel(pkey, gen ? "generate" : "import", label, ring, ref);
+        int rc = load_into_kernel(pkey, gen ? "generate" : "import", label, ring, ref, &access);
         EVP_PKEY_free(pkey);   /* OpenSSL clears the private numbers as it frees them */
         return rc;
     }
@@ -408,6 +529,13 @@ int cmd_key(int argc, char **argv)
             return 2;
         }
         return cmd_delete(ref, (int32_t)serial);
+    }
+    if (!strcmp(sub, "setperm")) {
+        if (!ref && serial <= 0) {
+            key_usage(stderr);
+            return 2;
+        }
+        return cmd_setperm(ref, (int32_t)serial, &access);
     }
     fprintf(stderr, "kcrypt key: unknown subcommand \"%s\"\n", sub);
     key_usage(stderr);

@@ -54,6 +54,12 @@ kc_status kc_pkey_sign_pkcs1(int32_t serial, const char *hash, const unsigned ch
 kc_status kc_pkey_private_raw(int32_t serial, const unsigned char *in, size_t len,
                               unsigned char *out, kc_error *err);
 
+/* Who may use the key: perm (keyctl_setperm's mask: possessor, user,
+ * group, other bytes of view/read/write/search/link/setattr bits; -1
+ * keeps it), then owner uid and gid (-1 keeps each; changing the uid needs
+ * CAP_SYS_ADMIN). A refusal by the kernel says "wrong permission". */
+kc_status kc_pkey_setperm(int32_t serial, long perm, long uid, long gid, kc_error *err);
+
 /* Remove the key from the kernel at once (keyctl_invalidate). */
 kc_status kc_pkey_delete(int32_t serial, kc_error *err);
 
