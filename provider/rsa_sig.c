@@ -163,6 +163,7 @@ static const OSSL_PARAM gettable[] = {
     OSSL_PARAM_utf8_string(OSSL_SIGNATURE_PARAM_PAD_MODE, NULL, 0),
     OSSL_PARAM_utf8_string(OSSL_SIGNATURE_PARAM_DIGEST, NULL, 0),
     OSSL_PARAM_utf8_string(OSSL_SIGNATURE_PARAM_PSS_SALTLEN, NULL, 0),
+    OSSL_PARAM_octet_string(OSSL_SIGNATURE_PARAM_ALGORITHM_ID, NULL, 0),
     OSSL_PARAM_END
 };
 static const OSSL_PARAM *sig_gettable(void *vc, void *provctx)
@@ -171,10 +172,66 @@ static const OSSL_PARAM *sig_gettable(void *vc, void *provctx)
     return gettable;
 }
 
+/* The default provider's context over the public half, set up as this
+ * context is (padding, digest, PSS salt length and MGF1): it verifies our
+ * signatures and names them (the AlgorithmIdentifier). */
+static EVP_PKEY_CTX *soft_ctx(sigctx *c)
+{
+    EVP_PKEY_CTX *v = EVP_PKEY_CTX_new_from_pkey(kcp_soft_libctx(c->p), c->key->pub,
+                                                 "provider=default");
+    int ok = v && EVP_PKEY_verify_init(v) > 0 && EVP_PKEY_CTX_set_rsa_padding(v, c->pad) > 0 &&
+             (!c->md || EVP_PKEY_CTX_set_signature_md(v, c->md) > 0);
+    if (ok && c->pad == RSA_PKCS1_PSS_PADDING) {
+        int salt = c->saltlen == RSA_PSS_SALTLEN_MAX ? RSA_PSS_SALTLEN_AUTO : c->saltlen;
+        ok = EVP_PKEY_CTX_set_rsa_pss_saltlen(v, salt) > 0 &&
+             (!c->mgf1 || EVP_PKEY_CTX_set_rsa_mgf1_md(v, c->mgf1) > 0);
+    }
+    if (!ok) {
+        EVP_PKEY_CTX_free(v);
+        return NULL;
+    }
+    return v;
+}
+
+/* verify with the public half, as the default provider does */
+static int public_verify(sigctx *c, const unsigned char *sig, size_t siglen,
+                         const unsigned char *tbs, size_t tbslen)
+{
+    EVP_PKEY_CTX *v = soft_ctx(c);
+    int r = v ? EVP_PKEY_verify(v, sig, siglen, tbs, tbslen) : -1;
+    EVP_PKEY_CTX_free(v);
+    return r;
+}
+
+/* The signature's AlgorithmIdentifier, which X.509 and CMS signing ask for
+ * (sha256WithRSAEncryption, or RSASSA-PSS with its hash, MGF1 and the salt
+ * length sig_sign uses: "auto" and "max" are the maximum in both). Without
+ * it OpenSSL 3.0's ASN1_item_sign_ctx decodes an untouched buffer and
+ * frees the certificate's algorithm: a crash. */
+static int algorithm_id(sigctx *c, OSSL_PARAM *q)
+{
+    unsigned char aid[256];
+    OSSL_PARAM p[2] = {
+        OSSL_PARAM_construct_octet_string(OSSL_SIGNATURE_PARAM_ALGORITHM_ID, aid, sizeof(aid)),
+        OSSL_PARAM_construct_end()
+    };
+    EVP_PKEY_CTX *v = c->key && c->key->pub ? soft_ctx(c) : NULL;
+    int ok = v && EVP_PKEY_CTX_get_params(v, p) > 0 && OSSL_PARAM_modified(&p[0]) &&
+             p[0].return_size > 0 && p[0].return_size <= sizeof(aid) &&
+             OSSL_PARAM_set_octet_string(q, aid, p[0].return_size);
+    EVP_PKEY_CTX_free(v);
+    if (!ok)
+        KCP_ERR(c->p, KCP_R_UNSUPPORTED, "RSA kernel key: no AlgorithmIdentifier for padding %d "
+                "with digest %s", c->pad, c->md ? EVP_MD_get0_name(c->md) : "none");
+    return ok;
+}
+
 static int sig_get_ctx_params(void *vc, OSSL_PARAM params[])
 {
     sigctx *c = vc;
     OSSL_PARAM *q;
+    if ((q = OSSL_PARAM_locate(params, OSSL_SIGNATURE_PARAM_ALGORITHM_ID)) && !algorithm_id(c, q))
+        return 0;
     if ((q = OSSL_PARAM_locate(params, OSSL_SIGNATURE_PARAM_PAD_MODE))) {
         const char *s = c->pad == RSA_PKCS1_PSS_PADDING ? OSSL_PKEY_RSA_PAD_MODE_PSS
                         : c->pad == RSA_NO_PADDING      ? OSSL_PKEY_RSA_PAD_MODE_NONE
@@ -224,24 +281,6 @@ static const char *kernel_hash(const EVP_MD *md)
         if (EVP_MD_is_a(md, map[i].ossl))
             return map[i].kernel;
     return NULL;
-}
-
-/* verify with the public half, as the default provider does */
-static int public_verify(sigctx *c, const unsigned char *sig, size_t siglen,
-                         const unsigned char *tbs, size_t tbslen)
-{
-    EVP_PKEY_CTX *v = EVP_PKEY_CTX_new_from_pkey(kcp_soft_libctx(c->p), c->key->pub,
-                                                 "provider=default");
-    int ok = v && EVP_PKEY_verify_init(v) > 0 && EVP_PKEY_CTX_set_rsa_padding(v, c->pad) > 0 &&
-             (!c->md || EVP_PKEY_CTX_set_signature_md(v, c->md) > 0);
-    if (ok && c->pad == RSA_PKCS1_PSS_PADDING) {
-        int salt = c->saltlen == RSA_PSS_SALTLEN_MAX ? RSA_PSS_SALTLEN_AUTO : c->saltlen;
-        ok = EVP_PKEY_CTX_set_rsa_pss_saltlen(v, salt) > 0 &&
-             (!c->mgf1 || EVP_PKEY_CTX_set_rsa_mgf1_md(v, c->mgf1) > 0);
-    }
-    int r = ok ? EVP_PKEY_verify(v, sig, siglen, tbs, tbslen) : -1;
-    EVP_PKEY_CTX_free(v);
-    return r;
 }
 
 static int sig_sign(void *vc, unsigned char *sig, size_t *siglen, size_t sigsize,

@@ -245,6 +245,39 @@ for v in tls1_2 tls1_3; do
     wait $srv
 done
 
+# --- the public half of a reference ---
+P openssl pkey -in web.ref -pubout -out ref.pub 2>/dev/null
+check "pkey -in REF -pubout: the key's public half" cmp ref.pub pub.pem
+P openssl pkey -pubin -in web.ref > out 2>&1; rc=$?
+openssl pkey -pubin -in key8.pem > out8 2>&1; rc8=$?
+check "pkey -pubin -in REF: refused as OpenSSL 3.0 refuses any private key file, no crash" \
+    bash -c "[ $rc = 1 ] && [ $rc8 = 1 ] && grep -q 'Could not read key of Public Key' out"
+
+# --- X.509 signed by the kernel key (the providers named on the command line) ---
+for mode in pkcs1 pss pss-digest; do
+    opt=() want=sha256WithRSAEncryption
+    [ $mode = pss ] && opt=(-sigopt rsa_padding_mode:pss) want=rsassaPss
+    [ $mode = pss-digest ] && opt=(-sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:digest) \
+        want=rsassaPss
+    OPENSSL_CONF=/dev/null openssl req -new -x509 -key web.ref -provider-path "$moddir" \
+        -provider kcrypt -provider default "${opt[@]}" -subj "/CN=kernel-$mode" -days 2 \
+        -out "x.$mode.pem" > "out.$mode" 2>&1
+    check "req -new -x509 -key REF ($mode): verified by the default provider, $want, the key's" \
+        bash -c "openssl verify -CAfile x.$mode.pem x.$mode.pem > /dev/null 2>&1 &&
+                 openssl x509 -in x.$mode.pem -noout -text | grep -q 'Signature Algorithm: $want' &&
+                 openssl x509 -in x.$mode.pem -noout -pubkey | cmp -s - pub.pem"
+done
+check "PSS salt lengths as asked: max (222 bytes) and digest (32)" \
+    bash -c "openssl x509 -in x.pss.pem -noout -text | grep -q 'Salt Length: 0xDE' &&
+             openssl x509 -in x.pss-digest.pem -noout -text | grep -q 'Salt Length: 0x20'"
+P openssl req -new -key web.ref -subj /CN=csr -out req.pem > out 2>&1
+check "a CSR signed by the kernel key verifies" openssl req -in req.pem -verify -noout
+openssl req -new -key ec.pem -subj /CN=leaf -out leaf.csr 2>/dev/null
+P openssl x509 -req -in leaf.csr -CA x.pkcs1.pem -CAkey web.ref -days 2 -out leaf.pem \
+    > out 2>&1
+check "the kernel key as a CA: the leaf it signs verifies" \
+    bash -c "openssl verify -CAfile x.pkcs1.pem leaf.pem > /dev/null 2>&1"
+
 keyctl invalidate "$web" 2>/dev/null
 P openssl dgst -sha256 -sign web.ref -out x msg > out 2>&1
 check "provider: a reference to a deleted key fails naming it" grep -q 'kcrypt:web.*Required key not available' out

@@ -41,6 +41,9 @@ export OPENSSL_CONF=$work/k.cnf
 head -c 300 /dev/urandom > msg
 vg "PKCS#1 v1.5 SHA-256 signature" 0 openssl dgst -sha256 -sign m.ref -out s1 msg
 vg "PSS SHA-384 signature" 0 openssl dgst -sha384 -sign m.ref -sigopt rsa_padding_mode:pss -out s2 msg
+vg "X.509 certificate signed with RSA-PSS (AlgorithmIdentifier)" 0 openssl req -new -x509 \
+    -key m.ref -sigopt rsa_padding_mode:pss -subj /CN=m -days 1 -out cert.pem
+vg "kcrypt key setperm" 0 "$kcrypt" key setperm --ref m.ref --perm vrwsla/v--s--/------/------
 head -c 100 msg > pt
 OPENSSL_CONF=/dev/null openssl pkeyutl -encrypt -pubin -inkey pub.pem -pkeyopt rsa_padding_mode:oaep \
     -in pt -out ct
