@@ -46,6 +46,12 @@ if keyctl padd asymmetric kcrypt-test:probe @p < /dev/null 2>&1 | grep -q "No su
     P openssl pkeyutl -sign -inkey web.ref -in /dev/null > out 2>&1
     check "provider: a reference on this kernel fails naming the missing key type" \
         grep -q 'no \\"asymmetric\\" key type\|no "asymmetric" key type' out
+    K setperm --ref web.ref --perm vrwsla/v--s--/------/------ > out 2>&1
+    check "setperm refused, named" grep -q 'no "asymmetric" key type' out
+    OPENSSL_CONF=/dev/null openssl req -new -x509 -key web.ref -provider-path "$moddir" \
+        -provider kcrypt -provider default -subj /CN=x -days 1 -out x.pem > out 2>&1; rc=$?
+    check "req -x509 with a reference refused, named, no certificate" \
+        bash -c "[ $rc != 0 ] && [ ! -s x.pem ] && grep -q 'no .\{0,2\}asymmetric.\{0,2\} key type' out"
     P openssl list -key-managers -provider kcrypt > out 2>&1
     check "provider offers no kernel RSA key manager here" bash -c '! grep -q "held by the kernel" out'
     summary
@@ -229,19 +235,22 @@ check "encryption with the reference's public half" cmp pt pt.k
 
 # --- TLS: s_server with the reference file, s_client on the default provider ---
 port=4460
-for v in tls1_2 tls1_3; do
+# TLS 1.2 with PKCS#1 v1.5 and with RSA-PSS (rsa_pss_rsae), TLS 1.3 (RSA-PSS)
+for t in tls1_2 tls1_2-pss tls1_3; do
+    v=${t%-pss}
     port=$((port + 1))
     P openssl s_server -accept $port -key web.ref -cert cert.pem -$v -www -naccept 1 \
-        > srv.$v 2>&1 &
+        > srv.$t 2>&1 &
     srv=$!
-    wait_port $port || { fail "s_server $v did not start: $(head -3 srv.$v)"; continue; }
-    extra=()
-    [ $v = tls1_2 ] && extra=(-sigalgs RSA+SHA256 -cipher ECDHE-RSA-AES128-GCM-SHA256)
+    wait_port $port || { fail "s_server $t did not start: $(head -3 srv.$t)"; continue; }
+    extra=() want=RSA-PSS
+    [ $t = tls1_2 ] && extra=(-sigalgs RSA+SHA256 -cipher ECDHE-RSA-AES128-GCM-SHA256) want=RSA
+    [ $t = tls1_2-pss ] && extra=(-sigalgs rsa_pss_rsae_sha256 -cipher ECDHE-RSA-AES128-GCM-SHA256)
     echo | openssl s_client -connect 127.0.0.1:$port -CAfile cert.pem -verify_return_error \
-        -servername localhost -brief -$v "${extra[@]}" > cli.$v 2>&1
-    want="RSA-PSS"; [ $v = tls1_2 ] && want="RSA"
-    check "$v: handshake verified, signed $want by the kernel key" \
-        bash -c "grep -q 'Verification: OK' cli.$v && grep -q '^Signature type: $want\$' cli.$v"
+        -servername localhost -brief -$v "${extra[@]}" > cli.$t 2>&1
+    check "$t: handshake verified, signed $want by the kernel key" \
+        bash -c "grep -q 'Verification: OK' cli.$t && grep -q '^Signature type: $want\$' cli.$t &&
+                 grep -q 'Protocol version: ${v/tls1_/TLSv1.}' cli.$t"
     wait $srv
 done
 
