@@ -36,8 +36,9 @@ static void key_usage(FILE *f)
             "  The kernel key's description is \"kcrypt:LABEL\".\n"
             "  P: as list shows it, possessor/user/group/other, each of v r w s l a or '-'\n"
             "     (e.g. vrwsla/v--s--/------/------), or keyctl's hex mask (0x3f090000).\n"
-            "     A uid other than the owner's needs v and s in the user (or group, other)\n"
-            "     part to sign or decrypt with the key.\n");
+            "     To sign or decrypt, a process needs v and s in the part that applies to\n"
+            "     it: possessor (the key is in its keyrings), user (its uid owns the key),\n"
+            "     group (its gid is the key's), else other.\n");
 }
 
 /* One authpriv line per key event, in the token's format (kc/audit.h):
