@@ -60,6 +60,9 @@ static const char *rv_name(CK_RV rv, char buf[24])
     case CKR_KEY_NOT_WRAPPABLE: return "CKR_KEY_NOT_WRAPPABLE";
     case CKR_KEY_FUNCTION_NOT_PERMITTED: return "CKR_KEY_FUNCTION_NOT_PERMITTED";
     case CKR_USER_NOT_LOGGED_IN: return "CKR_USER_NOT_LOGGED_IN";
+    case CKR_WRAPPED_KEY_INVALID: return "CKR_WRAPPED_KEY_INVALID";
+    case CKR_WRAPPED_KEY_LEN_RANGE: return "CKR_WRAPPED_KEY_LEN_RANGE";
+    case CKR_TEMPLATE_INCONSISTENT: return "CKR_TEMPLATE_INCONSISTENT";
     default:
         snprintf(buf, 24, "CKR_0x%lx", (unsigned long)rv);
         return buf;
@@ -80,8 +83,8 @@ static void describe(const p11_object *o, char *out, size_t n)
 
 void p11_audit_made(p11_make how, const p11_object *o)
 {
-    (void)p11_audit_key(how == P11_MAKE_GENERATE ? "generate"
-                        : how == P11_MAKE_UNWRAP ? "unwrap" : "create", o, CKR_OK);
+    if (how != P11_MAKE_UNWRAP)   /* C_UnwrapKey's line names the unwrapping key too */
+        (void)p11_audit_key(how == P11_MAKE_GENERATE ? "generate" : "create", o, CKR_OK);
 }
 
 CK_RV p11_audit_key(const char *event, const p11_object *o, CK_RV rv)
@@ -100,22 +103,42 @@ static const p11_object *visible(CK_OBJECT_HANDLE h)
     return NULL;
 }
 
+/* ROLE-label="..." ROLE-id=HEX ROLE-handle=H of the (un)wrapping key */
+static void describe_kek(const char *role, const p11_object *w, char *out, size_t n)
+{
+    if (!w) {
+        snprintf(out, n, "%s=none", role);
+        return;
+    }
+    const p11_attr *l = p11_attr_get(w, CKA_LABEL), *i = p11_attr_get(w, CKA_ID);
+    char label[KC_AUDIT_TEXT_MAX], id[KC_AUDIT_HEX_MAX];
+    kc_audit_text(label, l ? l->val : NULL, l ? l->len : 0);
+    kc_audit_hex(id, i ? i->val : NULL, i ? i->len : 0);
+    snprintf(out, n, "%s-label=\"%s\" %s-id=%s %s-handle=%lu", role, label, role, id, role,
+             (unsigned long)w->h);
+}
+
 void p11_audit_wrap(CK_OBJECT_HANDLE hw, CK_OBJECT_HANDLE hk, const void *out, CK_RV rv)
 {
-    const p11_object *k = visible(hk), *w = visible(hw);
+    const p11_object *k = visible(hk);
     if (!out || rv == CKR_BUFFER_TOO_SMALL || !k || k->cls == CKO_DATA)
         return;
-    char what[512], by[512] = "wrapping-key=none", rb[24];
+    char what[512], by[400], rb[24];
     describe(k, what, sizeof what);
-    if (w) {
-        const p11_attr *l = p11_attr_get(w, CKA_LABEL), *i = p11_attr_get(w, CKA_ID);
-        char label[KC_AUDIT_TEXT_MAX], id[KC_AUDIT_HEX_MAX];
-        kc_audit_text(label, l ? l->val : NULL, l ? l->len : 0);
-        kc_audit_hex(id, i ? i->val : NULL, i ? i->len : 0);
-        snprintf(by, sizeof by, "wrapping-key-label=\"%s\" wrapping-key-id=%s "
-                 "wrapping-key-handle=%lu", label, id, (unsigned long)w->h);
-    }
+    describe_kek("wrapping-key", visible(hw), by, sizeof by);
     kc_audit(IDENT, "key wrap-export: %s %s result=%s", what, by, rv_name(rv, rb));
+}
+
+void p11_audit_unwrap(CK_OBJECT_HANDLE hu, const CK_OBJECT_HANDLE *out, CK_RV rv)
+{
+    const p11_object *u = visible(hu), *k = rv == CKR_OK && out ? visible(*out) : NULL;
+    if (!u || (rv == CKR_OK && !k))
+        return;
+    char what[512] = "new-key=none", by[400], rb[24];
+    if (k)
+        describe(k, what, sizeof what);
+    describe_kek("unwrapping-key", u, by, sizeof by);
+    kc_audit(IDENT, "key unwrap: %s %s result=%s", what, by, rv_name(rv, rb));
 }
 
 CK_RV p11_audit_pin(int so, CK_RV rv, const p11_token *t)

@@ -168,6 +168,7 @@ CK_RV C_UnwrapKey(CK_SESSION_HANDLE hs, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE hu,
     if (rv != CKR_OK)
         return rv;
     rv = unwrap_key(hs, m, hu, in, n, t, tn, out);
+    p11_audit_unwrap(hu, out, rv);
     p11_leave();
     return rv;
 }

@@ -1,11 +1,12 @@
 /* The token's audit trail (issue 10 item 6). This program is its own
  * syslog daemon: it binds a datagram socket at $DEVLOG_SOCKET, and is run
  * by tests/support/private_devlog.sh with /dev/log a link to it. Each key
- * lifecycle event (create, generate, export of a value, wrap, unwrap, copy,
- * destroy, token init) and each failed login (and the lock) must give
- * exactly one line at authpriv.notice (<85>) from kcrypt-pkcs11[PID] with
- * the label and id (hex); size queries, short buffers and refusals of
- * other kinds give none; no line carries a key value, in hex or raw.
+ * lifecycle event (create, generate, export of a value, wrap, unwrap and
+ * its refusal, copy, destroy, token init) and each failed login (and the
+ * lock) must give exactly one line at authpriv.notice (<85>) from
+ * kcrypt-pkcs11[PID] with the label and id (hex); size queries, short
+ * buffers and unknown handles give none; no line carries a key value, in
+ * hex or raw.
  * Run inside a kernel with AF_ALG. */
 #include <poll.h>
 #include <stdio.h>
@@ -209,7 +210,16 @@ static void run(void)
     RV("unwrap", f->C_UnwrapKey(s, &kw, hk, wrapped, wl, ut, sizeof ut / sizeof ut[0], &h4),
        CKR_OK);
     EXPECT("unwrap", 1, "key unwrap: label=\"aud-unwrapped\" id=c0ffee04 class=secret-key "
-           "type=aes", "session-object result=ok");
+           "type=aes", "session-object unwrapping-key-label=\"aud-kek\" "
+           "unwrapping-key-id=c0ffee03", "result=ok");
+    unsigned char bad[64];
+    memcpy(bad, wrapped, wl);
+    bad[5] ^= 1;
+    CK_OBJECT_HANDLE hbad = 0;
+    RV("unwrap", f->C_UnwrapKey(s, &kw, hk, bad, wl, ut, sizeof ut / sizeof ut[0], &hbad),
+       CKR_WRAPPED_KEY_INVALID);
+    EXPECT("unwrap", 1, "key unwrap: new-key=none unwrapping-key-label=\"aud-kek\"",
+           "result=CKR_WRAPPED_KEY_INVALID");
     CK_ATTRIBUTE v4a = { CKA_VALUE, v4, sizeof v4 };
     RV("unwrap", f->C_GetAttributeValue(s, h4, &v4a, 1), CKR_OK);
     CHECK("unwrap", v4a.ulValueLen == 32 && !memcmp(v4, v2, 32), "unwrapped value differs");
@@ -250,7 +260,7 @@ static void run(void)
 
     no_value("no-key-bytes", k1, sizeof k1);
     no_value("no-key-bytes", v2, sizeof v2);
-    CHECK("no-key-bytes", nall == 18, "%zu lines in all, want 18", nall);
+    CHECK("no-key-bytes", nall == 19, "%zu lines in all, want 19", nall);
     f->C_CloseSession(s);
     f->C_Finalize(NULL);
 }
