@@ -219,11 +219,11 @@ static int c_decrypt(void *vc, unsigned char *out, size_t *outlen, size_t outsiz
         EVP_MD *sha1 = NULL;
         if (!md)
             md = sha1 = EVP_MD_fetch(kcp_soft_libctx(c->p), "SHA1", "provider=default");
-        n = md ? kcp_unpad_oaep(out, outsize, em, k, c->label, c->llen, md, c->mgf1 ? c->mgf1 : md)
+        n = md ? kc_rsapad_unpad_oaep(out, outsize, em, k, c->label, c->llen, md, c->mgf1 ? c->mgf1 : md)
                : -1;
         EVP_MD_free(sha1);
     } else {
-        n = kcp_unpad_pkcs1(out, outsize, em, k);
+        n = kc_rsapad_unpad_pkcs1(out, outsize, em, k);
     }
     if (n < 0)
         KCP_ERR(c->p, KCP_R_BAD_DECRYPT, "RSA decrypt: bad padding or output too small");

@@ -33,12 +33,6 @@ extern const OSSL_DISPATCH kcp_rsa_asym_cipher_functions[];
 extern const OSSL_DISPATCH kcp_keyref_pem_decoder_functions[];
 extern const OSSL_DISPATCH kcp_keyref_der_decoder_functions[];
 
-/* rsa_pad.c: paddings done in user space around the kernel's raw RSA */
-int kcp_pss_encode(unsigned char *em, size_t k, const EVP_PKEY *pub, const unsigned char *mhash,
-                   const EVP_MD *md, const EVP_MD *mgf1, int saltlen);
-/* constant-time checks; the plaintext length, or -1 */
-int kcp_unpad_pkcs1(unsigned char *to, size_t tlen, const unsigned char *em, size_t k);
-int kcp_unpad_oaep(unsigned char *to, size_t tlen, const unsigned char *em, size_t k,
-                   const unsigned char *label, size_t llen, const EVP_MD *md, const EVP_MD *mgf1);
+#include "kc/rsapad.h"   /* paddings done in user space around the kernel's raw RSA */
 
 #endif

@@ -324,7 +324,7 @@ static int sig_sign(void *vc, unsigned char *sig, size_t *siglen, size_t sigsize
             if (!c->md && !set_md(c, &c->md, "SHA1"))
                 goto out;
             if (tbslen != (size_t)EVP_MD_get_size(c->md) ||
-                !kcp_pss_encode(em, k, c->key->pub, tbs, c->md, c->mgf1 ? c->mgf1 : c->md,
+                !kc_rsapad_pss_encode(em, k, c->key->pub, tbs, c->md, c->mgf1 ? c->mgf1 : c->md,
                                 c->saltlen)) {
                 KCP_ERR(c->p, KCP_R_INVALID_ARGUMENT, "RSA-PSS encoding failed (digest %s, "
                         "salt length %d)", EVP_MD_get0_name(c->md), c->saltlen);

@@ -138,11 +138,11 @@ static void test_pss(void)
         for (size_t s = 0; s < 4; s++) {
             char what[96];
             snprintf(what, sizeof(what), "PSS %s salt %d verifies", mds[i], salts[s]);
-            int ok = kcp_pss_encode(em, k, key, h, md, md, salts[s]) && raw_private(em, sig, k);
+            int ok = kc_rsapad_pss_encode(em, k, key, h, md, md, salts[s]) && raw_private(em, sig, k);
             int vsalt = salts[s] == RSA_PSS_SALTLEN_MAX ? RSA_PSS_SALTLEN_AUTO : salts[s];
             CHECK(what, ok && pss_verifies(sig, k, h, hl, md, md, vsalt));
         }
-        CHECK("PSS with MGF1-SHA256", kcp_pss_encode(em, k, key, h, md, sha256, -1) &&
+        CHECK("PSS with MGF1-SHA256", kc_rsapad_pss_encode(em, k, key, h, md, sha256, -1) &&
                                           raw_private(em, sig, k) &&
                                           pss_verifies(sig, k, h, hl, md, sha256, -1));
         CHECK("PSS with another MGF1 digest does not verify",
@@ -179,26 +179,26 @@ static void test_decrypt_padding(void)
 
     CHECK("PKCS#1 v1.5 ciphertext", encrypt(RSA_PKCS1_PADDING, NULL, NULL, pt, sizeof(pt), ct) == k &&
                                         raw_private(ct, em, k));
-    CHECK("PKCS#1 v1.5 unpads", kcp_unpad_pkcs1(out, sizeof(out), em, k) == (int)sizeof(pt) &&
+    CHECK("PKCS#1 v1.5 unpads", kc_rsapad_unpad_pkcs1(out, sizeof(out), em, k) == (int)sizeof(pt) &&
                                     !memcmp(out, pt, sizeof(pt)));
-    CHECK("PKCS#1 v1.5: too small an output: -1", kcp_unpad_pkcs1(out, 50, em, k) == -1);
-    CHECK("PKCS#1 v1.5 block as OAEP: -1", kcp_unpad_oaep(out, sizeof(out), em, k, NULL, 0, sha1, sha1) == -1);
+    CHECK("PKCS#1 v1.5: too small an output: -1", kc_rsapad_unpad_pkcs1(out, 50, em, k) == -1);
+    CHECK("PKCS#1 v1.5 block as OAEP: -1", kc_rsapad_unpad_oaep(out, sizeof(out), em, k, NULL, 0, sha1, sha1) == -1);
     em[1] ^= 1;
-    CHECK("PKCS#1 v1.5 with a broken block type: -1", kcp_unpad_pkcs1(out, sizeof(out), em, k) == -1);
+    CHECK("PKCS#1 v1.5 with a broken block type: -1", kc_rsapad_unpad_pkcs1(out, sizeof(out), em, k) == -1);
 
     CHECK("OAEP SHA-256 with label", encrypt(RSA_PKCS1_OAEP_PADDING, sha256, "lbl", pt, sizeof(pt), ct) == k &&
                                          raw_private(ct, em, k));
-    CHECK("OAEP unpads", kcp_unpad_oaep(out, sizeof(out), em, k, (const unsigned char *)"lbl", 3,
+    CHECK("OAEP unpads", kc_rsapad_unpad_oaep(out, sizeof(out), em, k, (const unsigned char *)"lbl", 3,
                                         sha256, sha256) == (int)sizeof(pt) &&
                              !memcmp(out, pt, sizeof(pt)));
     CHECK("OAEP with the wrong label: -1",
-          kcp_unpad_oaep(out, sizeof(out), em, k, (const unsigned char *)"lbX", 3, sha256, sha256) == -1);
+          kc_rsapad_unpad_oaep(out, sizeof(out), em, k, (const unsigned char *)"lbX", 3, sha256, sha256) == -1);
     CHECK("OAEP with the wrong digest: -1",
-          kcp_unpad_oaep(out, sizeof(out), em, k, (const unsigned char *)"lbl", 3, sha1, sha1) == -1);
-    CHECK("OAEP block as PKCS#1 v1.5: -1", kcp_unpad_pkcs1(out, sizeof(out), em, k) == -1);
+          kc_rsapad_unpad_oaep(out, sizeof(out), em, k, (const unsigned char *)"lbl", 3, sha1, sha1) == -1);
+    CHECK("OAEP block as PKCS#1 v1.5: -1", kc_rsapad_unpad_pkcs1(out, sizeof(out), em, k) == -1);
     ct[k / 2] ^= 0x40;
     CHECK("tampered OAEP ciphertext: -1", raw_private(ct, em, k) &&
-                                              kcp_unpad_oaep(out, sizeof(out), em, k,
+                                              kc_rsapad_unpad_oaep(out, sizeof(out), em, k,
                                                              (const unsigned char *)"lbl", 3,
                                                              sha256, sha256) == -1);
     EVP_MD_free(sha1), EVP_MD_free(sha256);
