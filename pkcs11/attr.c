@@ -11,10 +11,11 @@ static const CK_ATTRIBUTE_TYPE bool_types[] = {
     CKA_TOKEN, CKA_PRIVATE, CKA_MODIFIABLE, CKA_COPYABLE, CKA_DESTROYABLE, CKA_SENSITIVE,
     CKA_ENCRYPT, CKA_DECRYPT, CKA_SIGN, CKA_VERIFY, CKA_WRAP, CKA_UNWRAP, CKA_DERIVE,
     CKA_EXTRACTABLE, CKA_LOCAL, CKA_ALWAYS_SENSITIVE, CKA_NEVER_EXTRACTABLE,
-    CKA_WRAP_WITH_TRUSTED, CKA_TRUSTED,
+    CKA_WRAP_WITH_TRUSTED, CKA_TRUSTED, CKA_ALWAYS_AUTHENTICATE, CKA_SIGN_RECOVER,
+    CKA_VERIFY_RECOVER,
 };
 static const CK_ATTRIBUTE_TYPE ulong_types[] = {
-    CKA_CLASS, CKA_KEY_TYPE, CKA_VALUE_LEN, CKA_KEY_GEN_MECHANISM,
+    CKA_CLASS, CKA_KEY_TYPE, CKA_VALUE_LEN, CKA_KEY_GEN_MECHANISM, CKA_MODULUS_BITS,
 };
 /* Set by the token only. */
 static const CK_ATTRIBUTE_TYPE token_set[] = {
@@ -43,6 +44,8 @@ static int in_list(CK_ATTRIBUTE_TYPE t, const CK_ATTRIBUTE_TYPE *l, size_t n)
 
 static int valid_for(CK_OBJECT_CLASS cls, CK_ATTRIBUTE_TYPE t)
 {
+    if (cls == CKO_PRIVATE_KEY || cls == CKO_PUBLIC_KEY)
+        return p11_rsa_attr_valid(cls, t);   /* rsa_key.c */
     return cls == CKO_SECRET_KEY ? IN(t, secret_types) : IN(t, data_types);
 }
 
@@ -383,6 +386,8 @@ CK_RV p11_attr_apply(p11_session *s, p11_object *o, const CK_ATTRIBUTE *t, CK_UL
             return CKR_ATTRIBUTE_TYPE_INVALID;
         int b = IN(ty, bool_types) ? tmpl_bool(&t[i]) : 0;
         int cur = IN(ty, bool_types) ? p11_attr_bool(o, ty) : 0;
+        if ((rv = p11_rsa_attr_change(o, ty, b, cur)) != CKR_OK)
+            return rv;
         switch (ty) {
         case CKA_CLASS: case CKA_KEY_TYPE: case CKA_VALUE_LEN: case CKA_LOCAL:
         case CKA_ALWAYS_SENSITIVE: case CKA_NEVER_EXTRACTABLE: case CKA_KEY_GEN_MECHANISM:

@@ -158,7 +158,7 @@ static CK_RV init(CK_SESSION_HANDLE hs, p11_dir dir, CK_MECHANISM_PTR m, CK_OBJE
     if (rv != CKR_OK)
         return rv;
     p11_crypt *op = dir == OP_ENCRYPT ? &s->enc : &s->dec;
-    if (op->active)
+    if (op->active || s->rsa[dir == OP_ENCRYPT ? P11_RSA_ENCRYPT : P11_RSA_DECRYPT])
         return CKR_OPERATION_ACTIVE;
     if (!m)
         return CKR_ARGUMENTS_BAD;
@@ -598,37 +598,45 @@ static CK_RV final(CK_SESSION_HANDLE hs, p11_dir dir, CK_BYTE_PTR out, CK_ULONG_
 
 CK_RV C_EncryptInit(CK_SESSION_HANDLE hs, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE hk)
 {
-    P11_LOCKED(init(hs, OP_ENCRYPT, m, hk));
+    P11_LOCKED(m && p11_rsa_mech(m->mechanism) ? p11_rsa_init(hs, P11_RSA_ENCRYPT, m, hk)
+                                               : init(hs, OP_ENCRYPT, m, hk));
 }
 CK_RV C_Encrypt(CK_SESSION_HANDLE hs, CK_BYTE_PTR in, CK_ULONG n, CK_BYTE_PTR out,
                 CK_ULONG_PTR outn)
 {
-    P11_LOCKED(one_shot(hs, OP_ENCRYPT, in, n, out, outn));
+    P11_LOCKED(p11_rsa_active(hs, P11_RSA_ENCRYPT) ? p11_rsa_crypt(hs, P11_RSA_ENCRYPT, in, n, out, outn)
+                                                   : one_shot(hs, OP_ENCRYPT, in, n, out, outn));
 }
 CK_RV C_EncryptUpdate(CK_SESSION_HANDLE hs, CK_BYTE_PTR in, CK_ULONG n, CK_BYTE_PTR out,
                       CK_ULONG_PTR outn)
 {
-    P11_LOCKED(update(hs, OP_ENCRYPT, in, n, out, outn));
+    P11_LOCKED(p11_rsa_active(hs, P11_RSA_ENCRYPT) ? p11_rsa_no_multipart(hs, P11_RSA_ENCRYPT)
+                                                   : update(hs, OP_ENCRYPT, in, n, out, outn));
 }
 CK_RV C_EncryptFinal(CK_SESSION_HANDLE hs, CK_BYTE_PTR out, CK_ULONG_PTR outn)
 {
-    P11_LOCKED(final(hs, OP_ENCRYPT, out, outn));
+    P11_LOCKED(p11_rsa_active(hs, P11_RSA_ENCRYPT) ? p11_rsa_no_multipart(hs, P11_RSA_ENCRYPT)
+                                                   : final(hs, OP_ENCRYPT, out, outn));
 }
 CK_RV C_DecryptInit(CK_SESSION_HANDLE hs, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE hk)
 {
-    P11_LOCKED(init(hs, OP_DECRYPT, m, hk));
+    P11_LOCKED(m && p11_rsa_mech(m->mechanism) ? p11_rsa_init(hs, P11_RSA_DECRYPT, m, hk)
+                                               : init(hs, OP_DECRYPT, m, hk));
 }
 CK_RV C_Decrypt(CK_SESSION_HANDLE hs, CK_BYTE_PTR in, CK_ULONG n, CK_BYTE_PTR out,
                 CK_ULONG_PTR outn)
 {
-    P11_LOCKED(one_shot(hs, OP_DECRYPT, in, n, out, outn));
+    P11_LOCKED(p11_rsa_active(hs, P11_RSA_DECRYPT) ? p11_rsa_crypt(hs, P11_RSA_DECRYPT, in, n, out, outn)
+                                                   : one_shot(hs, OP_DECRYPT, in, n, out, outn));
 }
 CK_RV C_DecryptUpdate(CK_SESSION_HANDLE hs, CK_BYTE_PTR in, CK_ULONG n, CK_BYTE_PTR out,
                       CK_ULONG_PTR outn)
 {
-    P11_LOCKED(update(hs, OP_DECRYPT, in, n, out, outn));
+    P11_LOCKED(p11_rsa_active(hs, P11_RSA_DECRYPT) ? p11_rsa_no_multipart(hs, P11_RSA_DECRYPT)
+                                                   : update(hs, OP_DECRYPT, in, n, out, outn));
 }
 CK_RV C_DecryptFinal(CK_SESSION_HANDLE hs, CK_BYTE_PTR out, CK_ULONG_PTR outn)
 {
-    P11_LOCKED(final(hs, OP_DECRYPT, out, outn));
+    P11_LOCKED(p11_rsa_active(hs, P11_RSA_DECRYPT) ? p11_rsa_no_multipart(hs, P11_RSA_DECRYPT)
+                                                   : final(hs, OP_DECRYPT, out, outn));
 }

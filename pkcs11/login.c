@@ -246,6 +246,32 @@ out:
     return rv;
 }
 
+/* C_Login(CKU_CONTEXT_SPECIFIC): the user's PIN again (counted like any
+ * attempt) for an operation on a CKA_ALWAYS_AUTHENTICATE key (rsa_op.c). */
+static CK_RV context_login(p11_session *s, const CK_UTF8CHAR *pin, CK_ULONG len)
+{
+    if (!p11_g.logged_in || p11_g.user != CKU_USER)
+        return CKR_USER_NOT_LOGGED_IN;
+    if (!p11_rsa_wants_login(s))
+        return CKR_OPERATION_NOT_INITIALIZED;
+    if (!pin)
+        return CKR_ARGUMENTS_BAD;
+    unsigned char tk[TK_LEN];
+    int lk = -1;
+    CK_RV rv = p11_store_lock(1, &lk);
+    if (rv != CKR_OK)
+        return rv;
+    reload();
+    p11_token t = p11_g.tok;
+    rv = check_pin(&t, 0, pin, len, tk);
+    p11_store_unlock(lk);
+    kc_wipe(&t, sizeof t);
+    kc_wipe(tk, sizeof tk);
+    if (rv == CKR_OK)
+        p11_rsa_logged_in(s);
+    return rv;
+}
+
 static CK_RV do_login(CK_SESSION_HANDLE hs, CK_USER_TYPE user, CK_UTF8CHAR_PTR pin,
                       CK_ULONG len)
 {
@@ -256,8 +282,8 @@ static CK_RV do_login(CK_SESSION_HANDLE hs, CK_USER_TYPE user, CK_UTF8CHAR_PTR p
         return rv;
     if (user != CKU_SO && user != CKU_USER && user != CKU_CONTEXT_SPECIFIC)
         return CKR_USER_TYPE_INVALID;
-    if (user == CKU_CONTEXT_SPECIFIC)  /* no CKA_ALWAYS_AUTHENTICATE keys here */
-        return p11_g.logged_in ? CKR_OPERATION_NOT_INITIALIZED : CKR_USER_NOT_LOGGED_IN;
+    if (user == CKU_CONTEXT_SPECIFIC)
+        return context_login(s, pin, len);
     if (!pin)
         return CKR_ARGUMENTS_BAD;
     if (p11_g.logged_in)

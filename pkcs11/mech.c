@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_MECHS 64
+#define MAX_MECHS 96
 static p11_mech mechs[MAX_MECHS];
 static size_t nmechs;
 static pid_t built_for;
@@ -86,6 +86,7 @@ static void build(void)
         /* PKCS#11 gives generic secret key sizes in bits. */
         add(CKM_GENERIC_SECRET_KEY_GEN, KC_DRBG, 0, 8, 4096, CKF_GENERATE);
     }
+    nmechs += p11_rsa_mechs(mechs + nmechs, MAX_MECHS - nmechs);   /* rsa_op.c */
     built_for = getpid();
 }
 

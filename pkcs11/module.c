@@ -138,13 +138,6 @@ DUAL(C_DigestEncryptUpdate)
 DUAL(C_DecryptDigestUpdate)
 DUAL(C_SignEncryptUpdate)
 DUAL(C_DecryptVerifyUpdate)
-CK_RV C_GenerateKeyPair(CK_SESSION_HANDLE a, CK_MECHANISM_PTR b, CK_ATTRIBUTE_PTR c, CK_ULONG d,
-                        CK_ATTRIBUTE_PTR e, CK_ULONG f, CK_OBJECT_HANDLE_PTR g,
-                        CK_OBJECT_HANDLE_PTR h)
-{
-    (void)a; (void)b; (void)c; (void)d; (void)e; (void)f; (void)g; (void)h;
-    return not_supported();
-}
 CK_RV C_DeriveKey(CK_SESSION_HANDLE a, CK_MECHANISM_PTR b, CK_OBJECT_HANDLE c, CK_ATTRIBUTE_PTR d,
                   CK_ULONG e, CK_OBJECT_HANDLE_PTR f)
 {

@@ -29,6 +29,7 @@ void p11_object_free(p11_object *o)
     for (int i = 0; i < KC_ALG_COUNT; i++)
         if (o->tfm[i])
             kc_tfm_free(o->tfm[i]);
+    p11_rsa_kernel_drop(o);
     free(o);
 }
 
@@ -39,8 +40,9 @@ void p11_object_free(p11_object *o)
 void p11_objects_lock_token_keys(void)
 {
     for (p11_object *o = p11_g.objects; o; o = o->next) {
-        if (o->owner || o->cls != CKO_SECRET_KEY || o->locked)
+        if (o->owner || (o->cls != CKO_SECRET_KEY && o->cls != CKO_PRIVATE_KEY) || o->locked)
             continue;
+        p11_rsa_kernel_drop(o);   /* an RSA private key leaves the kernel too */
         if (o->sealed) {
             kc_wipe(o->sealed, o->sealed_len);
             free(o->sealed);
@@ -198,6 +200,8 @@ CK_RV C_CreateObject(CK_SESSION_HANDLE hs, CK_ATTRIBUTE_PTR t, CK_ULONG n,
     } else if (cls == CKO_DATA) {
         rv = have_kt ? CKR_ATTRIBUTE_TYPE_INVALID
                      : p11_object_make(s, t, n, P11_MAKE_CREATE, cls, 0, NULL, 0, 0, out);
+    } else if (cls == CKO_PRIVATE_KEY || cls == CKO_PUBLIC_KEY) {
+        rv = p11_rsa_create(s, t, n, cls, out);   /* rsa_key.c */
     } else if (cls == CKO_SECRET_KEY) {
         if (!have_kt)
             rv = CKR_TEMPLATE_INCOMPLETE;
@@ -348,6 +352,10 @@ static CK_RV get_one(const p11_object *o, CK_ATTRIBUTE *a)
         }
         a->ulValueLen = o->value_len;
         return p11_audit_key("export-value", o, p11_key_get_value(o, a->pValue, o->value_len));
+    }
+    if (p11_rsa_attr_secret(o->cls, a->type)) {   /* held by the kernel, never shown */
+        a->ulValueLen = CK_UNAVAILABLE_INFORMATION;
+        return CKR_ATTRIBUTE_SENSITIVE;
     }
     const p11_attr *v = p11_attr_get(o, a->type);
     if (!v) {

@@ -127,7 +127,7 @@ CK_RV p11_objfile_encode(const p11_object *o, uint64_t gen, unsigned char **out,
                          size_t *out_len)
 {
     int priv = private_obj(o);
-    int has_value = o->cls == CKO_SECRET_KEY;
+    int has_value = o->cls == CKO_SECRET_KEY || o->cls == CKO_PRIVATE_KEY;   /* RSA: PKCS#8 */
     if (!p11_g.tk_aead)   /* nothing is written that the token cannot authenticate */
         return CKR_USER_NOT_LOGGED_IN;
     if (o->locked || o->unverified)
@@ -189,9 +189,10 @@ static CK_RV load_attrs(p11_object *o, const unsigned char *p, size_t n, int fro
         if (len > n)
             return CKR_DEVICE_ERROR;
         CK_RV rv;
-        if (t == CKA_VALUE && o->cls == CKO_SECRET_KEY && !from_sealed)
+        int keyed = o->cls == CKO_SECRET_KEY || o->cls == CKO_PRIVATE_KEY;
+        if (t == CKA_VALUE && keyed && !from_sealed)
             rv = CKR_DEVICE_ERROR;   /* a key value anyone could have written: planted */
-        else if (t == CKA_VALUE && o->cls == CKO_SECRET_KEY)
+        else if (t == CKA_VALUE && keyed)
             rv = p11_key_set_value(o, p, len);
         else
             rv = p11_attr_set(o, t, p, (CK_ULONG)len);
@@ -273,7 +274,7 @@ CK_RV p11_objfile_decode(const char *name, const unsigned char *in, size_t len,
             rv = load_attrs(o, sp, sl, 1);
         else   /* served as read until the login verifies it */
             o->unverified = 1;
-        o->locked = o->unverified && o->cls == CKO_SECRET_KEY;
+        o->locked = o->unverified && (o->cls == CKO_SECRET_KEY || o->cls == CKO_PRIVATE_KEY);
     }
     if (rv == CKR_OK) {
         CK_ULONG kt = 0, vl = 0;
@@ -286,11 +287,16 @@ CK_RV p11_objfile_decode(const char *name, const unsigned char *in, size_t len,
             memcpy(&vl, a->val, sizeof vl);
             o->value_len = vl;
         }
-        if (o->cls != CKO_SECRET_KEY && o->cls != CKO_DATA)
+        if (o->cls != CKO_SECRET_KEY && o->cls != CKO_DATA && o->cls != CKO_PRIVATE_KEY &&
+            o->cls != CKO_PUBLIC_KEY)
             rv = CKR_DEVICE_ERROR;
-        if (o->cls == CKO_SECRET_KEY && !o->locked && !o->sealed)
+        if ((o->cls == CKO_SECRET_KEY || o->cls == CKO_PRIVATE_KEY) && !o->locked && !o->sealed)
             rv = CKR_DEVICE_ERROR;
     }
+    /* an RSA private key goes into the kernel as soon as it is opened
+     * (C_Login; another process's new key at the next sync) */
+    if (rv == CKR_OK && o->cls == CKO_PRIVATE_KEY && p11_rsa_kernel_load(o) != CKR_OK)
+        p11_debug("object %s: RSA key not loaded into the kernel", name);
     buf_free(&plain);
     if (rv != CKR_OK) {
         p11_object_free(o);

@@ -206,6 +206,11 @@ static void take_content(p11_object *o, p11_object *n)
     n->nattrs = tmp.nattrs;
     n->sealed = tmp.sealed;
     n->sealed_len = tmp.sealed_len;
+    if (!o->kserial) {   /* an RSA key's kernel key: keep the one in use, else take n's */
+        o->kserial = n->kserial;
+        o->kpid = n->kpid;
+        n->kserial = 0;
+    }
     p11_object_free(n);
 }
 

@@ -39,6 +39,8 @@ typedef struct p11_object {
     int locked;                  /* public token key read before login: no value yet */
     int unverified;              /* public token object read before login: not authenticated */
     uint64_t gen;                /* store version its file was written at (0: not known) */
+    int32_t kserial;             /* RSA private key: its kernel key (rsa_key.c), 0: none */
+    pid_t kpid;                  /* the process that loaded it (a child must not remove it) */
     struct p11_object *next;
 } p11_object;
 
@@ -100,6 +102,7 @@ typedef struct p11_session {
     CK_FLAGS flags;
     p11_crypt enc, dec;
     p11_hashop dig, sign, verify;
+    struct p11_rsaop *rsa[4];    /* RSA operations (rsa_op.c), by p11_rsa_kind */
     int finding;
     CK_OBJECT_HANDLE *found;
     size_t nfound, pos;
@@ -296,6 +299,38 @@ CK_RV p11_digest_feed(p11_hashop *op, const unsigned char *in, size_t n);
 /* encrypt.c / digest.c / sign.c */
 void p11_crypt_free(p11_crypt *op);
 void p11_hashop_free(p11_hashop *op);
+
+/* rsa_key.c, rsa_op.c, rsa_gen.c: RSA keys whose private half is held by
+ * the kernel's asymmetric key type (hooks for the shared files; rsa.h has
+ * the rest) */
+typedef enum { P11_RSA_SIGN, P11_RSA_VERIFY, P11_RSA_ENCRYPT, P11_RSA_DECRYPT } p11_rsa_kind;
+int p11_rsa_mech(CK_MECHANISM_TYPE m);   /* one of the RSA mechanisms, offered or not */
+size_t p11_rsa_mechs(p11_mech *out, size_t room);   /* those this kernel can serve */
+int p11_rsa_attr_valid(CK_OBJECT_CLASS cls, CK_ATTRIBUTE_TYPE t);
+int p11_rsa_attr_secret(CK_OBJECT_CLASS cls, CK_ATTRIBUTE_TYPE t);   /* never shown */
+CK_RV p11_rsa_attr_change(const p11_object *o, CK_ATTRIBUTE_TYPE t, int b, int cur);
+CK_RV p11_rsa_create(p11_session *s, const CK_ATTRIBUTE *t, CK_ULONG n, CK_OBJECT_CLASS cls,
+                     CK_OBJECT_HANDLE *out);
+CK_RV p11_rsa_unwrapped(p11_session *s, const CK_ATTRIBUTE *t, CK_ULONG n,
+                        const unsigned char *pkcs8, size_t len, CK_OBJECT_HANDLE *out);
+CK_RV p11_rsa_kernel_load(p11_object *o);   /* a token key's sealed PKCS#8 into the kernel */
+void p11_rsa_kernel_drop(p11_object *o);
+CK_RV p11_rsa_init(CK_SESSION_HANDLE hs, p11_rsa_kind kind, CK_MECHANISM_PTR m,
+                   CK_OBJECT_HANDLE hk);
+int p11_rsa_active(CK_SESSION_HANDLE hs, p11_rsa_kind kind);
+CK_RV p11_rsa_sign(CK_SESSION_HANDLE hs, CK_BYTE_PTR in, CK_ULONG n, CK_BYTE_PTR sig,
+                   CK_ULONG_PTR sl);
+CK_RV p11_rsa_verify(CK_SESSION_HANDLE hs, CK_BYTE_PTR in, CK_ULONG n, CK_BYTE_PTR sig,
+                     CK_ULONG sl);
+CK_RV p11_rsa_update(CK_SESSION_HANDLE hs, p11_rsa_kind kind, CK_BYTE_PTR in, CK_ULONG n);
+CK_RV p11_rsa_sign_final(CK_SESSION_HANDLE hs, CK_BYTE_PTR sig, CK_ULONG_PTR sl);
+CK_RV p11_rsa_verify_final(CK_SESSION_HANDLE hs, CK_BYTE_PTR sig, CK_ULONG sl);
+CK_RV p11_rsa_crypt(CK_SESSION_HANDLE hs, p11_rsa_kind kind, CK_BYTE_PTR in, CK_ULONG n,
+                    CK_BYTE_PTR out, CK_ULONG_PTR outn);
+CK_RV p11_rsa_no_multipart(CK_SESSION_HANDLE hs, p11_rsa_kind kind);
+void p11_rsa_ops_free(p11_session *s);
+int p11_rsa_wants_login(const p11_session *s);   /* CKA_ALWAYS_AUTHENTICATE */
+void p11_rsa_logged_in(p11_session *s);
 
 /* helpers */
 CK_RV p11_rv_from_kc(kc_status s);

@@ -32,6 +32,7 @@ void p11_session_free_ops(p11_session *s)
     p11_hashop_free(&s->dig);
     p11_hashop_free(&s->sign);
     p11_hashop_free(&s->verify);
+    p11_rsa_ops_free(s);
     free(s->found);
     s->found = NULL;
     s->finding = 0;

@@ -1,5 +1,6 @@
 /* C_Sign* / C_Verify*: HMAC (SHA-1/2/3) and AES-CMAC, full and _GENERAL
- * lengths, keyed from the key object's cached kernel transform. */
+ * lengths, keyed from the key object's cached kernel transform; RSA
+ * mechanisms go to rsa_op.c. */
 #include "p11.h"
 
 #include <string.h>
@@ -11,7 +12,7 @@ static CK_RV init(CK_SESSION_HANDLE hs, int sign, CK_MECHANISM_PTR m, CK_OBJECT_
     if (rv != CKR_OK)
         return rv;
     p11_hashop *op = sign ? &s->sign : &s->verify;
-    if (op->active)
+    if (op->active || s->rsa[sign ? P11_RSA_SIGN : P11_RSA_VERIFY])
         return CKR_OPERATION_ACTIVE;
     if (!m)
         return CKR_ARGUMENTS_BAD;
@@ -178,33 +179,41 @@ static CK_RV verify_final(CK_SESSION_HANDLE hs, CK_BYTE_PTR sig, CK_ULONG sl)
 
 CK_RV C_SignInit(CK_SESSION_HANDLE hs, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE hk)
 {
-    P11_LOCKED(init(hs, 1, m, hk));
+    P11_LOCKED(m && p11_rsa_mech(m->mechanism) ? p11_rsa_init(hs, P11_RSA_SIGN, m, hk)
+                                               : init(hs, 1, m, hk));
 }
 CK_RV C_Sign(CK_SESSION_HANDLE hs, CK_BYTE_PTR in, CK_ULONG n, CK_BYTE_PTR sig, CK_ULONG_PTR sl)
 {
-    P11_LOCKED(sign_one(hs, in, n, sig, sl));
+    P11_LOCKED(p11_rsa_active(hs, P11_RSA_SIGN) ? p11_rsa_sign(hs, in, n, sig, sl)
+                                                : sign_one(hs, in, n, sig, sl));
 }
 CK_RV C_SignUpdate(CK_SESSION_HANDLE hs, CK_BYTE_PTR in, CK_ULONG n)
 {
-    P11_LOCKED(upd(hs, 1, in, n));
+    P11_LOCKED(p11_rsa_active(hs, P11_RSA_SIGN) ? p11_rsa_update(hs, P11_RSA_SIGN, in, n)
+                                                : upd(hs, 1, in, n));
 }
 CK_RV C_SignFinal(CK_SESSION_HANDLE hs, CK_BYTE_PTR sig, CK_ULONG_PTR sl)
 {
-    P11_LOCKED(sign_final(hs, sig, sl));
+    P11_LOCKED(p11_rsa_active(hs, P11_RSA_SIGN) ? p11_rsa_sign_final(hs, sig, sl)
+                                                : sign_final(hs, sig, sl));
 }
 CK_RV C_VerifyInit(CK_SESSION_HANDLE hs, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE hk)
 {
-    P11_LOCKED(init(hs, 0, m, hk));
+    P11_LOCKED(m && p11_rsa_mech(m->mechanism) ? p11_rsa_init(hs, P11_RSA_VERIFY, m, hk)
+                                               : init(hs, 0, m, hk));
 }
 CK_RV C_Verify(CK_SESSION_HANDLE hs, CK_BYTE_PTR in, CK_ULONG n, CK_BYTE_PTR sig, CK_ULONG sl)
 {
-    P11_LOCKED(verify_one(hs, in, n, sig, sl));
+    P11_LOCKED(p11_rsa_active(hs, P11_RSA_VERIFY) ? p11_rsa_verify(hs, in, n, sig, sl)
+                                                  : verify_one(hs, in, n, sig, sl));
 }
 CK_RV C_VerifyUpdate(CK_SESSION_HANDLE hs, CK_BYTE_PTR in, CK_ULONG n)
 {
-    P11_LOCKED(upd(hs, 0, in, n));
+    P11_LOCKED(p11_rsa_active(hs, P11_RSA_VERIFY) ? p11_rsa_update(hs, P11_RSA_VERIFY, in, n)
+                                                  : upd(hs, 0, in, n));
 }
 CK_RV C_VerifyFinal(CK_SESSION_HANDLE hs, CK_BYTE_PTR sig, CK_ULONG sl)
 {
-    P11_LOCKED(verify_final(hs, sig, sl));
+    P11_LOCKED(p11_rsa_active(hs, P11_RSA_VERIFY) ? p11_rsa_verify_final(hs, sig, sl)
+                                                  : verify_final(hs, sig, sl));
 }

@@ -125,26 +125,35 @@ static CK_RV unwrap_key(CK_SESSION_HANDLE hs, CK_MECHANISM_PTR m, CK_OBJECT_HAND
         return rv;
     if (!have_cls || !have_kt)
         return CKR_TEMPLATE_INCOMPLETE;
-    if (cls != CKO_SECRET_KEY ||
-        p11_secret_key_len_ok(kt, kt == CKK_AES ? 16 : kt == CKK_DES3 ? 24 : 32) != CKR_OK)
+    int rsa = cls == CKO_PRIVATE_KEY && kt == CKK_RSA;   /* PKCS#8 (rsa_key.c) */
+    if (!rsa && (cls != CKO_SECRET_KEY ||
+                 p11_secret_key_len_ok(kt, kt == CKK_AES ? 16 : kt == CKK_DES3 ? 24 : 32) != CKR_OK))
         return CKR_TEMPLATE_INCONSISTENT;
-    if (n % 8 || n < (pm->alg == KC_AES_KW ? 24u : 16u) || n > 520)
+    size_t cap = rsa ? 4096 : 520;   /* a 4096-bit key's PKCS#8 is about 2.4 KB */
+    if (n % 8 || n < (pm->alg == KC_AES_KW ? 24u : 16u) || n > cap + 8)
         return CKR_WRAPPED_KEY_LEN_RANGE;
     kc_keywrap *kw;
     if ((rv = kek(u, pm, 0, &kw)) != CKR_OK)
         return rv;
-    unsigned char v[520];
-    size_t vn = sizeof v;
+    unsigned char *v = malloc(cap + 8);
+    size_t vn = cap + 8;
     kc_error err;
-    kc_status st = kc_keywrap_unwrap(kw, in, n, v, &vn, &err);
+    kc_status st = v ? kc_keywrap_unwrap(kw, in, n, v, &vn, &err) : KC_ERR_NOMEM;
     kc_keywrap_free(kw);
     if (st == KC_ERR_AUTH || st == KC_ERR_INVALID_ARG)
         rv = CKR_WRAPPED_KEY_INVALID;
+    else if (st == KC_ERR_NOMEM)
+        rv = CKR_HOST_MEMORY;
     else if (st != KC_OK)
         rv = CKR_DEVICE_ERROR;
+    else if (rsa)
+        rv = p11_rsa_unwrapped(s, t, tn, v, vn, out);
     else
         rv = p11_object_make(s, t, tn, P11_MAKE_UNWRAP, CKO_SECRET_KEY, kt, v, vn, 0, out);
-    kc_wipe(v, sizeof v);
+    if (v) {
+        kc_wipe(v, cap + 8);
+        free(v);
+    }
     return rv;
 }
 
