@@ -16,6 +16,7 @@
 #include <openssl/core_names.h>
 #include <openssl/encoder.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -689,10 +690,68 @@ static void mech_area(int have)
     }
 }
 
+/* --hold: a token user for the memory search (rsa_tools.sh): log in, sign
+ * with the token key labelled LABEL (made by an earlier process), write the
+ * signature to SIGFILE, say "signed", and stay until stdin closes. LABEL
+ * pem:FILE is the search's control: the same with the key file loaded by
+ * OpenSSL. */
+static int hold(const char *label, const char *data, const char *sigfile)
+{
+    CK_SESSION_HANDLE s;
+    CK_OBJECT_HANDLE h = 0;
+    CK_ULONG nf = 0, sl;
+    CK_ATTRIBUTE ft[] = { { CKA_LABEL, (void *)label, strlen(label) },
+                          { CKA_CLASS, &cpriv, sizeof cpriv } };
+    CK_RSA_PKCS_PSS_PARAMS pp = { CKM_SHA256, CKG_MGF1_SHA256, 32 };
+    CK_MECHANISM pss = { CKM_SHA256_RSA_PKCS_PSS, &pp, sizeof pp };
+    unsigned char sig[512];
+    if (!strncmp(label, "pem:", 4)) {   /* the control: a process that has the key */
+        FILE *kf = fopen(label + 4, "r");
+        EVP_PKEY *k = kf ? PEM_read_PrivateKey(kf, NULL, NULL, NULL) : NULL;
+        EVP_MD_CTX *mc = EVP_MD_CTX_new();
+        size_t osl = sizeof sig;
+        if (kf)
+            fclose(kf);
+        if (!k || EVP_DigestSignInit(mc, NULL, EVP_sha256(), NULL, k) <= 0 ||
+            EVP_DigestSign(mc, sig, &osl, (const unsigned char *)data, strlen(data)) <= 0)
+            return fprintf(stderr, "hold: no key in %s\n", label + 4), 1;
+        printf("signed\n");
+        fflush(stdout);
+        while (getchar() != EOF) {
+        }
+        EVP_MD_CTX_free(mc);
+        EVP_PKEY_free(k);
+        return 0;
+    }
+    if (f->C_Initialize(NULL) != CKR_OK || !(s = p11t_open_rw()) || p11t_login_user(s) != CKR_OK ||
+        f->C_FindObjectsInit(s, ft, 2) != CKR_OK || f->C_FindObjects(s, &h, 1, &nf) != CKR_OK ||
+        f->C_FindObjectsFinal(s) != CKR_OK || nf != 1)
+        return fprintf(stderr, "hold: no key %s\n", label), 1;
+    for (int i = 0; i < 3; i++) {
+        sl = sizeof sig;
+        if (f->C_SignInit(s, &pss, h) != CKR_OK ||
+            f->C_Sign(s, (CK_BYTE *)data, strlen(data), sig, &sl) != CKR_OK)
+            return fprintf(stderr, "hold: sign failed\n"), 1;
+    }
+    FILE *o = fopen(sigfile, "wb");
+    if (!o || fwrite(sig, 1, sl, o) != sl || fclose(o))
+        return 1;
+    printf("signed\n");
+    fflush(stdout);
+    while (getchar() != EOF) {
+    }
+    f->C_Finalize(NULL);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 6 && !strcmp(argv[2], "--hold")) {
+        setvbuf(stdout, NULL, _IOLBF, 0);
+        return p11t_load(argv[1]) ? hold(argv[3], argv[4], argv[5]) : 2;
+    }
     if (argc != 2) {
-        fprintf(stderr, "usage: %s kcrypt-pkcs11.so\n", argv[0]);
+        fprintf(stderr, "usage: %s kcrypt-pkcs11.so [--hold LABEL DATA SIGFILE]\n", argv[0]);
         return 2;
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
