@@ -250,9 +250,10 @@ CK_RV p11_rsa_init(CK_SESSION_HANDLE hs, p11_rsa_kind kind, CK_MECHANISM_PTR m,
         return CKR_MECHANISM_INVALID;
     int private_op = kind == P11_RSA_SIGN || kind == P11_RSA_DECRYPT;
     p11_object *o = p11_object_find(hk);
-    if (!o || o->cls != (private_op ? CKO_PRIVATE_KEY : CKO_PUBLIC_KEY))
+    if (!o || o->cls == CKO_DATA)
         return CKR_KEY_HANDLE_INVALID;
-    if (o->kt != CKK_RSA)
+    /* a secret key, or the other half of an RSA pair */
+    if (o->cls != (private_op ? CKO_PRIVATE_KEY : CKO_PUBLIC_KEY) || o->kt != CKK_RSA)
         return CKR_KEY_TYPE_INCONSISTENT;
     if (!p11_attr_bool(o, kind_usage[kind]))
         return CKR_KEY_FUNCTION_NOT_PERMITTED;

@@ -285,8 +285,9 @@ static void sign_area(CK_SESSION_HANDLE s, EVP_PKEY *k, CK_OBJECT_HANDLE priv, C
     pp = (CK_RSA_PKCS_PSS_PARAMS){ CKM_SHA_1, CKG_MGF1_SHA1, 20 };   /* hash != the mechanism's */
     RV("sign refusals", f->C_SignInit(s, &m, priv), CKR_MECHANISM_PARAM_INVALID);
     m = (CK_MECHANISM){ CKM_SHA256_RSA_PKCS, NULL, 0 };
-    RV("sign refusals", f->C_SignInit(s, &m, pub), CKR_KEY_HANDLE_INVALID);
-    RV("sign refusals", f->C_VerifyInit(s, &m, priv), CKR_KEY_HANDLE_INVALID);
+    RV("sign refusals", f->C_SignInit(s, &m, pub), CKR_KEY_TYPE_INCONSISTENT);
+    RV("sign refusals", f->C_VerifyInit(s, &m, priv), CKR_KEY_TYPE_INCONSISTENT);
+    RV("sign refusals", f->C_SignInit(s, &m, 99999), CKR_KEY_HANDLE_INVALID);
     RV("sign refusals", f->C_SignInit(s, &m, priv), CKR_OK);
     RV("sign refusals", f->C_SignInit(s, &m, priv), CKR_OPERATION_ACTIVE);
     CK_MECHANISM hm = { CKM_SHA256_HMAC, NULL, 0 };
