@@ -35,7 +35,10 @@ echo "signed by a key the signer never had" > data
 if keyctl padd asymmetric kcrypt-test:probe @p < /dev/null 2>&1 | grep -q "No such device"; then
     echo "kernel $(uname -r): no asymmetric key type"
     run "-M: no RSA mechanism" "^none$" sh -c "$T -M > m.txt; grep -q AES m.txt && ! grep -qi rsa m.txt && echo none"
-    run "--write-object privkey refused" "^refused$" sh -c "$T $L --write-object key.pem --type privkey --id 01 > o 2>&1 || echo refused"
+    # refused cleanly: the CKR code, and the cause with KCRYPT_DEBUG
+    run "--write-object privkey refused: CKR_ATTRIBUTE_VALUE_INVALID, cause named" "^refused$" sh -c \
+        "KCRYPT_DEBUG=1 $T $L --write-object key.pem --type privkey --id 01 > o 2>&1; rc=\$?; cat o; \
+         [ \$rc != 0 ] && grep -q CKR_ATTRIBUTE_VALUE_INVALID o && grep -q 'no \"asymmetric\" key type' o && echo refused"
     echo "passed $pass failed $fail"
     [ "$fail" = 0 ] && [ "$pass" -gt 0 ]
     exit
