@@ -3,7 +3,8 @@
 # OpenSC pkcs11-tool imports an OpenSSL key into the token (one process),
 # then later processes sign (PKCS#1 v1.5, PSS) and decrypt (OAEP) with it
 # and generate a key pair; OpenSSL (default provider) verifies, encrypts
-# and checks. Then the memory search: a token user that signed with the
+# and checks; strongSwan's pkcs11 plugin (pki --self) signs certificates
+# with it. Then the memory search: a token user that signed with the
 # key imported earlier (test_p11_rsa --hold, and pkcs11-tool blocked on
 # its output FIFO after signing) has every readable mapping searched for
 # d, p and q (interop/nginx/memscan.pl: big- and little-endian, 24-byte
@@ -69,6 +70,28 @@ run "--keypairgen rsa:3072" "Private Key Object" $T $L --keypairgen --key-type r
 run "generated key signs, openssl verifies" "Verified OK" sh -c "$T --read-object --type pubkey --id 02 -o gpub.der > o 2>&1 && \
     $T $L --sign -m SHA256-RSA-PKCS --id 02 -i data -o gsig > o 2>&1 && \
     openssl dgst -sha256 -verify gpub.der -keyform DER -signature gsig data"
+
+# strongSwan's pkcs11 plugin (the one charon uses) signs with the token key:
+# pki --self makes a certificate signed by it (PKCS#1 v1.5: strongSwan
+# 5.9.8's pkcs11 plugin answers "signature scheme RSA_EMSA_PSS not
+# supported" for PSS, before asking the token)
+if command -v pki > /dev/null; then
+    cat > swan.conf <<CONF
+pki { load = pkcs11 pem pkcs1 pkcs8 x509 sha1 sha2 random gmp }
+libstrongswan { plugins { pkcs11 { modules { kcrypt { path = $M
+    os_locking = yes } } } } }
+CONF
+    echo 1234 > pin
+    for pad in pkcs1; do
+        run "strongSwan pki --self --keyid 01 (pkcs11 plugin, $pad): openssl verifies" "^verified$" sh -c \
+            "STRONGSWAN_CONF=$W/swan.conf pki --self --keyid 01 --type rsa --dn CN=token --digest sha256 \
+             --rsa-padding $pad --outform pem < pin > swan.$pad.pem 2> swan.err || cat swan.err; \
+             openssl x509 -in swan.$pad.pem -noout -pubkey | cmp - pub.pem && \
+             openssl verify -CAfile swan.$pad.pem swan.$pad.pem > /dev/null && echo verified"
+    done
+else
+    bad "strongSwan's pki is not installed"
+fi
 
 # d, p, q as big-endian hex (PKCS#1 fields 3, 4, 5), the needles of the search
 openssl rsa -in key.pem -traditional 2>/dev/null | openssl asn1parse | sed -n 's/.*INTEGER *://p' > ints.txt
