@@ -27,7 +27,7 @@ typedef struct p11_object {
     CK_OBJECT_HANDLE h;
     CK_SESSION_HANDLE owner;     /* session of a session object; 0 for token objects */
     CK_OBJECT_CLASS cls;
-    CK_KEY_TYPE kt;              /* secret keys only */
+    CK_KEY_TYPE kt;              /* secret keys and RSA keys */
     p11_attr *attrs;             /* everything but a secret key's CKA_VALUE */
     size_t nattrs;
     unsigned char *sealed;       /* secret key value sealed by the vault (vault.c) */
