@@ -8,6 +8,7 @@
  * The clear PKCS#8 exists in this process only while a key is created,
  * generated or unwrapped, and while a token key's file is written or read
  * (then loaded into the kernel), each time in a buffer wiped right after. */
+#include "audit.h"
 #include "rsa.h"
 
 #include <openssl/core_names.h>
@@ -476,9 +477,11 @@ CK_RV p11_rsa_make(p11_session *s, p11_make how, EVP_PKEY *key, const CK_ATTRIBU
     }
     p11_object_link(priv);
     *priv_out = priv->h;
+    p11_audit_made(how, priv);
     if (pub) {
         p11_object_link(pub);
         *pub_out = pub->h;
+        p11_audit_made(how, pub);
     }
     return CKR_OK;
 }
