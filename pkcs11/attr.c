@@ -191,20 +191,20 @@ static CK_RV check_value(CK_KEY_TYPE kt, const unsigned char *v, size_t len,
         kc_alg_id ecb = kt == CKK_AES ? KC_AES_ECB : KC_DES3_ECB;
         kc_cipher *c;
         if (kc_cipher_new(&c, ecb, NULL, &k, &err) != KC_OK)
-            return CKR_DEVICE_ERROR;
+            return p11_rv(&err, P11_USE_TOKEN);
         kc_status st = kc_cipher_oneshot(c, 1, NULL, 0, block, kc_alg(ecb)->block_size, block,
                                          &err);
         kc_cipher_free(c);
         if (st != KC_OK)
-            return CKR_DEVICE_ERROR;
+            return p11_rv(&err, P11_USE_TOKEN);
     } else if (kt != CKK_CHACHA20 && kc_available(KC_SHA1)) {
         kc_hash *h;
         if (kc_hash_new(&h, KC_SHA1, NULL, NULL, &err) != KC_OK)
-            return CKR_DEVICE_ERROR;
+            return p11_rv(&err, P11_USE_TOKEN);
         kc_status st = kc_hash_oneshot(h, v, len, block, 20, &err);
         kc_hash_free(h);
         if (st != KC_OK)
-            return CKR_DEVICE_ERROR;
+            return p11_rv(&err, P11_USE_TOKEN);
     } else {
         return CKR_OK;
     }

@@ -34,7 +34,7 @@ CK_RV p11_digest_start(p11_hashop *op, CK_MECHANISM_TYPE mech)
     kc_error err;
     if (kc_hash_new(&op->h, pm->alg, NULL, NULL, &err) != KC_OK) {
         op->h = NULL;
-        return CKR_DEVICE_ERROR;
+        return p11_rv(&err, P11_USE_INIT);
     }
     op->mech = mech;
     op->out_len = kc_alg(pm->alg)->out_size;
@@ -60,10 +60,10 @@ CK_RV p11_digest_feed(p11_hashop *op, const unsigned char *in, size_t n)
         return CKR_OK;
     }
     if (op->plen && kc_hash_update(op->h, op->pend, op->plen, &err) != KC_OK)
-        return CKR_DEVICE_ERROR;
+        return p11_rv(&err, P11_USE_DIGEST);
     op->plen = 0;
     op->spilled = 1;
-    return kc_hash_update(op->h, in, n, &err) == KC_OK ? CKR_OK : CKR_DEVICE_ERROR;
+    return kc_hash_update(op->h, in, n, &err) == KC_OK ? CKR_OK : p11_rv(&err, P11_USE_DIGEST);
 }
 
 static CK_RV dig_op(CK_SESSION_HANDLE hs, p11_hashop **op)
@@ -132,7 +132,7 @@ static CK_RV finish(p11_hashop *op, CK_BYTE_PTR out, CK_ULONG_PTR outn, const vo
     else
         st = kc_hash_final(op->h, out, op->out_len, &err);
     p11_hashop_free(op);
-    return st == KC_OK ? CKR_OK : CKR_DEVICE_ERROR;
+    return st == KC_OK ? CKR_OK : p11_rv(&err, P11_USE_DIGEST);
 }
 
 CK_RV C_Digest(CK_SESSION_HANDLE hs, CK_BYTE_PTR in, CK_ULONG n, CK_BYTE_PTR out,

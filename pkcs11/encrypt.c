@@ -37,6 +37,11 @@ static CK_RV len_err(const p11_crypt *op)
     return op->dir == OP_ENCRYPT ? CKR_DATA_LEN_RANGE : CKR_ENCRYPTED_DATA_LEN_RANGE;
 }
 
+static p11_use use_of(const p11_crypt *op)
+{
+    return op->dir == OP_ENCRYPT ? P11_USE_ENCRYPT : P11_USE_DECRYPT;
+}
+
 static CK_RV params(p11_crypt *op, const CK_MECHANISM *m)
 {
     const void *p = m->pParameter;
@@ -210,20 +215,20 @@ static CK_RV init(CK_SESSION_HANDLE hs, p11_dir dir, CK_MECHANISM_PTR m, CK_OBJE
         if ((rv = p11_key_tfm(k, on, &t)) != CKR_OK)
             goto fail;
         if (kc_keywrap_from_tfm(&w, op->alg, t, dir == OP_ENCRYPT, &err) != KC_OK) {
-            rv = CKR_DEVICE_ERROR;
+            rv = p11_rv(&err, P11_USE_INIT);
             goto fail;
         }
         kc_keywrap_free(w);
     } else if (!is_aead(op)) {
         kc_error err;
         if (kc_cipher_from_tfm(&op->c, t, &err) != KC_OK) {
-            rv = CKR_DEVICE_ERROR;
+            rv = p11_rv(&err, P11_USE_INIT);
             goto fail;
         }
         if (op->alg != KC_AES_CTS &&
             kc_cipher_start(op->c, dir == OP_ENCRYPT, op->nonce_len ? op->nonce : NULL,
                             op->nonce_len, &err) != KC_OK) {
-            rv = CKR_DEVICE_ERROR;
+            rv = p11_rv(&err, P11_USE_INIT);
             goto fail;
         }
     }
@@ -277,7 +282,7 @@ static CK_RV buffer(p11_crypt *op, const unsigned char *in, size_t n)
 static CK_RV do_update(p11_crypt *op, const unsigned char *in, size_t n, unsigned char *out,
                        size_t *outn)
 {
-    kc_error err;
+    kc_error err = { .status = KC_OK };   /* KC_OK left: a short output */
     size_t w = 0;
     *outn = 0;
     if (op->whole)
@@ -289,7 +294,7 @@ static CK_RV do_update(p11_crypt *op, const unsigned char *in, size_t n, unsigne
             op->ctr_left -= n;
         }
         if (n && kc_cipher_update(op->c, in, n, out, &w, &err) != KC_OK)
-            return CKR_DEVICE_ERROR;
+            return p11_rv(&err, use_of(op));
         *outn = w;
         return CKR_OK;
     }
@@ -309,14 +314,14 @@ static CK_RV do_update(p11_crypt *op, const unsigned char *in, size_t n, unsigne
                 break;
             if (kc_cipher_update(op->c, op->blk, op->block, out + done, &w, &err) != KC_OK ||
                 w != op->block)
-                return CKR_DEVICE_ERROR;
+                return p11_rv(&err, use_of(op));
             done += op->block;
             op->blen = 0;
             continue;
         }
         size_t direct = produce - done;
         if (kc_cipher_update(op->c, in, direct, out + done, &w, &err) != KC_OK || w != direct)
-            return CKR_DEVICE_ERROR;
+            return p11_rv(&err, use_of(op));
         in += direct;
         n -= direct;
         done += direct;
@@ -332,7 +337,7 @@ static CK_RV do_update(p11_crypt *op, const unsigned char *in, size_t n, unsigne
 /* Size Final will write, or an error for a message of the wrong length. */
 static CK_RV final_size(p11_crypt *op, size_t *need)
 {
-    kc_error err;
+    kc_error err = { .status = KC_OK };
     *need = 0;
     if (op->alg == KC_AES_CTR)
         return CKR_OK;
@@ -371,7 +376,7 @@ static CK_RV final_size(p11_crypt *op, size_t *need)
         size_t w;
         if (kc_cipher_update(op->c, op->blk, op->block, op->last, &w, &err) != KC_OK ||
             w != op->block)
-            return CKR_DEVICE_ERROR;
+            return p11_rv(&err, use_of(op));
         unsigned p = op->last[op->block - 1];
         unsigned char bad = p == 0 || p > op->block;
         for (unsigned i = 0; i < op->block && !bad; i++)
@@ -411,15 +416,13 @@ static CK_RV kw_final(p11_crypt *op, unsigned char *out)
     kc_error err;
     kc_keywrap *w;
     if (kc_keywrap_from_tfm(&w, op->alg, t, enc, &err) != KC_OK)
-        return CKR_DEVICE_ERROR;
+        return p11_rv(&err, use_of(op));
     size_t n = kc_keywrap_max_out(op->alg, enc, op->len);
     kc_status st = enc ? kc_keywrap_wrap(w, op->buf, op->len, out, &n, &err)
                        : kc_keywrap_unwrap(w, op->buf, op->len, out, &n, &err);
     kc_keywrap_free(w);
-    if (st == KC_ERR_AUTH)
-        return CKR_ENCRYPTED_DATA_INVALID;
     if (st != KC_OK)
-        return CKR_DEVICE_ERROR;
+        return p11_rv(&err, use_of(op));
     op->kw_len = n;
     op->kw_done = 1;
     return CKR_OK;
@@ -440,14 +443,14 @@ static CK_RV do_final(p11_crypt *op, unsigned char *out)
         memset(op->blk + op->blen, p, p);
         size_t w;
         st = kc_cipher_update(op->c, op->blk, op->block, out, &w, &err);
-        return st == KC_OK && w == op->block ? CKR_OK : CKR_DEVICE_ERROR;
+        return st != KC_OK ? p11_rv(&err, use_of(op)) : w == op->block ? CKR_OK : CKR_DEVICE_ERROR;
     }
     if (is_kw(op))
         return kw_final(op, out);
     if (op->alg == KC_AES_CTS) {
         st = kc_cipher_oneshot(op->c, op->dir == OP_ENCRYPT, op->nonce, op->nonce_len, op->buf, op->len,
                                out, &err);
-        return st == KC_OK ? CKR_OK : CKR_DEVICE_ERROR;
+        return st == KC_OK ? CKR_OK : p11_rv(&err, use_of(op));
     }
     /* AEAD: a context for this one request, so the transform's tag size
      * (shared by all its op sockets) is set just for it. */
@@ -460,7 +463,7 @@ static CK_RV do_final(p11_crypt *op, unsigned char *out)
         return rv;
     kc_aead *a;
     if (kc_aead_from_tfm(&a, t, op->tag_len, &err) != KC_OK)
-        return CKR_DEVICE_ERROR;
+        return p11_rv(&err, use_of(op));
     if (op->aad_len + op->len + (op->dir == OP_ENCRYPT ? op->tag_len : 0) >
         kc_aead_max_message(a)) {
         kc_aead_free(a);
@@ -475,9 +478,7 @@ static CK_RV do_final(p11_crypt *op, unsigned char *out)
         st = kc_aead_decrypt(a, op->nonce, op->nonce_len, op->aad, op->aad_len, in,
                              op->len - op->tag_len, in + op->len - op->tag_len, out, &err);
     kc_aead_free(a);
-    if (st == KC_ERR_AUTH)
-        return CKR_ENCRYPTED_DATA_INVALID;
-    return st == KC_OK ? CKR_OK : CKR_DEVICE_ERROR;
+    return st == KC_OK ? CKR_OK : p11_rv(&err, use_of(op));
 }
 
 /* ---- the shared bodies of the Encrypt and Decrypt calls ---- */

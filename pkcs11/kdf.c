@@ -15,7 +15,7 @@ CK_RV p11_pbkdf2(const unsigned char *pin, size_t pin_len, const unsigned char *
     if (iterations < 1 || salt_len > 64)
         return CKR_ARGUMENTS_BAD;
     if (kc_hash_new(&h, KC_HMAC_SHA256, NULL, &k, &err) != KC_OK)
-        return CKR_DEVICE_ERROR;
+        return p11_rv(&err, P11_USE_TOKEN);
     CK_RV rv = CKR_OK;
     unsigned char u[32], t[32], msg[68];
     for (unsigned long blk = 1; out_len > 0 && rv == CKR_OK; blk++) {
@@ -25,13 +25,13 @@ CK_RV p11_pbkdf2(const unsigned char *pin, size_t pin_len, const unsigned char *
         msg[salt_len + 2] = (unsigned char)(blk >> 8);
         msg[salt_len + 3] = (unsigned char)blk;
         if (kc_hash_oneshot(h, msg, salt_len + 4, u, sizeof u, &err) != KC_OK) {
-            rv = CKR_DEVICE_ERROR;
+            rv = p11_rv(&err, P11_USE_TOKEN);
             break;
         }
         memcpy(t, u, sizeof t);
         for (unsigned long i = 1; i < iterations; i++) {
             if (kc_hash_oneshot(h, u, sizeof u, u, sizeof u, &err) != KC_OK) {
-                rv = CKR_DEVICE_ERROR;
+                rv = p11_rv(&err, P11_USE_TOKEN);
                 break;
             }
             for (size_t j = 0; j < sizeof t; j++)

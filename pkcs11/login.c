@@ -64,11 +64,11 @@ static CK_RV wrap_tk(const CK_UTF8CHAR *pin, CK_ULONG len, unsigned char *salt,
     kc_status st = kc_keywrap_new(&w, KC_AES_KWP, NULL, &key, 1, &err);
     kc_wipe(k, sizeof k);
     if (st != KC_OK)
-        return CKR_DEVICE_ERROR;
+        return p11_rv(&err, P11_USE_TOKEN);
     size_t n = 40;
     st = kc_keywrap_wrap(w, tk, TK_LEN, out, &n, &err);
     kc_keywrap_free(w);
-    return st == KC_OK && n == 40 ? CKR_OK : CKR_DEVICE_ERROR;
+    return st != KC_OK ? p11_rv(&err, P11_USE_TOKEN) : n == 40 ? CKR_OK : CKR_DEVICE_ERROR;
 }
 
 static CK_RV unwrap_tk(const CK_UTF8CHAR *pin, CK_ULONG len, const unsigned char *salt,
@@ -84,7 +84,7 @@ static CK_RV unwrap_tk(const CK_UTF8CHAR *pin, CK_ULONG len, const unsigned char
     kc_status st = kc_keywrap_new(&w, KC_AES_KWP, NULL, &key, 0, &err);
     kc_wipe(k, sizeof k);
     if (st != KC_OK)
-        return CKR_DEVICE_ERROR;
+        return p11_rv(&err, P11_USE_TOKEN);
     size_t n = TK_LEN + 8;
     unsigned char buf[TK_LEN + 8];
     st = kc_keywrap_unwrap(w, wrapped, 40, buf, &n, &err);
@@ -94,7 +94,7 @@ static CK_RV unwrap_tk(const CK_UTF8CHAR *pin, CK_ULONG len, const unsigned char
     kc_wipe(buf, sizeof buf);
     if (st == KC_ERR_AUTH || (st == KC_OK && n != TK_LEN))
         return CKR_PIN_INCORRECT;
-    return st == KC_OK ? CKR_OK : CKR_DEVICE_ERROR;
+    return st == KC_OK ? CKR_OK : p11_rv(&err, P11_USE_TOKEN);
 }
 
 static CK_RV pin_len_ok(const CK_UTF8CHAR *pin, CK_ULONG len)
@@ -132,7 +132,7 @@ static CK_RV remember_tk(const unsigned char *tk)
     CK_RV rv = p11_seal(tk, TK_LEN, &p11_g.tk_sealed, &p11_g.tk_sealed_len);
     if (rv == CKR_OK && kc_aead_new(&p11_g.tk_aead, KC_AES_GCM, NULL, &k, 16, &err) != KC_OK) {
         p11_g.tk_aead = NULL;
-        rv = CKR_DEVICE_ERROR;
+        rv = p11_rv(&err, P11_USE_TOKEN);
     }
     if (rv != CKR_OK)
         forget_tk();

@@ -154,14 +154,13 @@ CK_RV p11_key_tfm(p11_object *o, kc_alg_id alg, kc_tfm **out)
     kc_tfm *t = NULL;
     kc_error err;
     if (rv == CKR_OK && kc_tfm_open(&t, alg, NULL, &err) != KC_OK)
-        rv = CKR_DEVICE_ERROR;
+        rv = p11_rv(&err, P11_USE_KEY);
     if (rv == CKR_OK) {
         kc_key k = KC_KEY_RAW(v, o->value_len);
         kc_status st = kc_tfm_setkey(t, &k, &err);
         if (st != KC_OK) {
             kc_tfm_free(t);
-            rv = st == KC_ERR_KEY || st == KC_ERR_INVALID_ARG ? CKR_KEY_SIZE_RANGE
-                                                                : CKR_DEVICE_ERROR;
+            rv = p11_rv(&err, P11_USE_KEY);
         }
     }
     kc_wipe(v, o->value_len);

@@ -118,7 +118,7 @@ static CK_RV seal(const char *name, buf *file, const buf *plain)
     if (rv == CKR_OK &&
         kc_aead_encrypt(p11_g.tk_aead, nonce, NONCE, a.p, a.len, plain->p, plain->len,
                         file->p + at + NONCE, file->p + at + NONCE + plain->len, &err) != KC_OK)
-        rv = CKR_DEVICE_ERROR;
+        rv = p11_rv(&err, P11_USE_TOKEN);
     buf_free(&a);
     return rv;
 }
@@ -218,7 +218,7 @@ static CK_RV unseal(const char *name, const unsigned char *in, size_t front_len,
         rv = CKR_HOST_MEMORY;
     if (rv == CKR_OK && kc_aead_decrypt(p11_g.tk_aead, s, NONCE, a.p, a.len, s + NONCE, n,
                                         s + NONCE + n, plain->p, &err) != KC_OK)
-        rv = CKR_DEVICE_ERROR;   /* altered, or sealed under another token key */
+        rv = p11_rv(&err, P11_USE_TOKEN);   /* altered, or sealed under another token key */
     buf_free(&a);
     return rv;
 }

@@ -142,7 +142,7 @@ CK_RV p11_index_save(const p11_index *ix)
     kc_error err;
     if (rv == CKR_OK && kc_aead_encrypt(p11_g.tk_aead, file + 8, NONCE, a, sizeof a, plain, n,
                                         file + 8 + NONCE, file + 8 + NONCE + n, &err) != KC_OK)
-        rv = CKR_DEVICE_ERROR;
+        rv = p11_rv(&err, P11_USE_TOKEN);
     if (rv == CKR_OK) {
         char dir[4200];
         snprintf(dir, sizeof dir, "%s/objects", p11_g.store_dir);

@@ -331,9 +331,24 @@ CK_RV p11_rsa_no_multipart(CK_SESSION_HANDLE hs, p11_rsa_kind kind);
 void p11_rsa_ops_free(p11_session *s);
 int p11_rsa_wants_login(const p11_session *s);   /* CKA_ALWAYS_AUTHENTICATE */
 void p11_rsa_logged_in(p11_session *s);
+/* rv.c: kc_status/errno to CK_RV, in one place; e's text goes to KCRYPT_DEBUG.
+ * use: what the caller was doing, which decides e.g. CKR_DATA_LEN_RANGE
+ * against CKR_ENCRYPTED_DATA_LEN_RANGE. e->status KC_OK: a short output. */
+typedef enum {
+    P11_USE_INIT,      /* starting an operation */
+    P11_USE_KEY,       /* keying a transform with a key object's value */
+    P11_USE_ENCRYPT,
+    P11_USE_DECRYPT,
+    P11_USE_DIGEST,    /* digest, sign */
+    P11_USE_VERIFY,
+    P11_USE_WRAP,
+    P11_USE_UNWRAP,
+    P11_USE_TOKEN      /* the token's own work: store, PINs, vault, random */
+} p11_use;
+CK_RV p11_rv(const kc_error *e, p11_use use);
+CK_RV p11_rv_errno(int e);   /* a failed file or memory call: ENOMEM, ENOSPC, ... */
 
 /* helpers */
-CK_RV p11_rv_from_kc(kc_status s);
 CK_RV p11_out(CK_BYTE *out, CK_ULONG *out_len, size_t need);   /* size-query convention */
 void p11_pad_copy(CK_UTF8CHAR *dst, size_t n, const char *src);
 int p11_memeq_ct(const void *a, const void *b, size_t n);

@@ -8,7 +8,7 @@ static CK_RV rng(void)
     kc_error err;
     if (kc_rng_new(&p11_g.rng, NULL, NULL, 0, &err) != KC_OK) {
         p11_g.rng = NULL;
-        return CKR_DEVICE_ERROR;
+        return p11_rv(&err, P11_USE_TOKEN);
     }
     return CKR_OK;
 }
@@ -19,7 +19,7 @@ CK_RV p11_random(unsigned char *out, size_t len)
     if (rv != CKR_OK)
         return rv;
     kc_error err;
-    return kc_rng_generate(p11_g.rng, out, len, &err) == KC_OK ? CKR_OK : CKR_DEVICE_ERROR;
+    return kc_rng_generate(p11_g.rng, out, len, &err) == KC_OK ? CKR_OK : p11_rv(&err, P11_USE_TOKEN);
 }
 
 void p11_rng_close(void)
@@ -64,7 +64,7 @@ CK_RV C_SeedRandom(CK_SESSION_HANDLE hs, CK_BYTE_PTR seed, CK_ULONG len)
          * its own entropy as well, so a bad seed cannot weaken the DRBG. */
         kc_error err;
         if (kc_rng_reseed(p11_g.rng, seed, len, &err) != KC_OK)
-            rv = CKR_DEVICE_ERROR;
+            rv = p11_rv(&err, P11_USE_TOKEN);
     }
     p11_leave();
     return rv;

@@ -10,7 +10,7 @@
  * O_NONBLOCK and refused unless fstat shows a regular file that we own and
  * that group and others cannot write: a FIFO or device cannot hang the
  * token, a file planted by another user is not believed. Every refusal is
- * told on stderr when KCRYPT_DEBUG is set. */
+ * told on the KCRYPT_DEBUG channel (rv.c). */
 #include "p11.h"
 
 #include <errno.h>
@@ -21,18 +21,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-void p11_debug(const char *fmt, ...)
-{
-    if (!getenv("KCRYPT_DEBUG"))
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("kcrypt-pkcs11: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-}
 
 /* 0 if st may be trusted as part of the store: ours, not writable by group or others. */
 static int trusted(const struct stat *st, const char *what)

@@ -46,7 +46,7 @@ static CK_RV init(CK_SESSION_HANDLE hs, int sign, CK_MECHANISM_PTR m, CK_OBJECT_
     kc_error err;
     if (kc_hash_from_tfm(&op->h, t, &err) != KC_OK) {
         op->h = NULL;
-        return CKR_DEVICE_ERROR;
+        return p11_rv(&err, P11_USE_INIT);
     }
     op->mech = m->mechanism;
     op->out_len = out_len;
@@ -73,7 +73,7 @@ static CK_RV mac(p11_hashop *op, const void *data, size_t n, int oneshot, unsign
     if (st == KC_OK)
         memcpy(out, full, op->out_len);
     kc_wipe(full, sizeof full);
-    return st == KC_OK ? CKR_OK : CKR_DEVICE_ERROR;
+    return st == KC_OK ? CKR_OK : p11_rv(&err, P11_USE_DIGEST);
 }
 
 static CK_RV sign_done(p11_hashop *op, const void *data, size_t n, int oneshot, CK_BYTE_PTR sig,
@@ -119,7 +119,7 @@ static CK_RV upd(CK_SESSION_HANDLE hs, int sign, CK_BYTE_PTR in, CK_ULONG n)
     else if (n > P11_LEN_MAX)
         rv = CKR_DATA_LEN_RANGE;
     else if (n && kc_hash_update(op->h, in, n, &err) != KC_OK)
-        rv = CKR_DEVICE_ERROR;
+        rv = p11_rv(&err, P11_USE_DIGEST);
     if (rv != CKR_OK)
         p11_hashop_free(op);
     return rv;

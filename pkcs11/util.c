@@ -1,24 +1,7 @@
-/* Small shared helpers: kcrypt status to CKR, the output size convention. */
+/* Small shared helpers: the output size convention, padded strings. */
 #include "p11.h"
 
 #include <string.h>
-
-CK_RV p11_rv_from_kc(kc_status s)
-{
-    switch (s) {
-    case KC_OK: return CKR_OK;
-    case KC_ERR_NOMEM: return CKR_HOST_MEMORY;
-    case KC_ERR_NO_AFALG:
-    case KC_ERR_NO_ALG:
-    case KC_ERR_UNSUPPORTED_KERNEL: return CKR_DEVICE_ERROR;
-    case KC_ERR_INVALID_ARG: return CKR_ARGUMENTS_BAD;
-    case KC_ERR_AUTH: return CKR_ENCRYPTED_DATA_INVALID;
-    case KC_ERR_KEY: return CKR_KEY_SIZE_RANGE;
-    case KC_ERR_FORKED: return CKR_CRYPTOKI_NOT_INITIALIZED;
-    case KC_ERR_STATE: return CKR_OPERATION_NOT_INITIALIZED;
-    default: return CKR_DEVICE_ERROR;
-    }
-}
 
 /* PKCS#11 5.2: NULL output asks for the size (CKR_OK); a short buffer gets
  * CKR_BUFFER_TOO_SMALL with the size needed, and the operation stays. */

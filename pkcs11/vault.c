@@ -42,7 +42,7 @@ CK_RV p11_vault_open(void)
     kc_wipe(key, sizeof key);
     if (st != KC_OK) {
         p11_g.vault = NULL;
-        return CKR_DEVICE_ERROR;
+        return p11_rv(&err, P11_USE_TOKEN);
     }
     p11_g.vault_ctr = 0;
     return CKR_OK;
@@ -70,7 +70,7 @@ CK_RV p11_seal(const unsigned char *in, size_t len, unsigned char **out, size_t 
     if (kc_aead_encrypt(p11_g.vault, b, NONCE, NULL, 0, in, len, b + NONCE, b + NONCE + len,
                         &err) != KC_OK) {
         free(b);
-        return CKR_DEVICE_ERROR;
+        return p11_rv(&err, P11_USE_TOKEN);
     }
     *out = b;
     *out_len = NONCE + len + TAG;

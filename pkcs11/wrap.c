@@ -36,9 +36,7 @@ static CK_RV kek(p11_object *k, const p11_mech *pm, int wrap, kc_keywrap **w)
         return rv;
     kc_error err;
     kc_status st = kc_keywrap_from_tfm(w, pm->alg, t, wrap, &err);
-    if (st == KC_ERR_NOMEM)
-        return CKR_HOST_MEMORY;
-    return st == KC_OK ? CKR_OK : CKR_DEVICE_ERROR;
+    return st == KC_OK ? CKR_OK : p11_rv(&err, P11_USE_INIT);
 }
 
 static CK_RV wrap_key(CK_SESSION_HANDLE hs, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE hw,
@@ -83,7 +81,7 @@ static CK_RV wrap_key(CK_SESSION_HANDLE hs, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE
         size_t n = need;
         kc_error err;
         if (kc_keywrap_wrap(kw, v, k->value_len, out, &n, &err) != KC_OK)
-            rv = CKR_DEVICE_ERROR;
+            rv = p11_rv(&err, P11_USE_WRAP);
         else
             *outn = n;
     }
@@ -140,12 +138,10 @@ static CK_RV unwrap_key(CK_SESSION_HANDLE hs, CK_MECHANISM_PTR m, CK_OBJECT_HAND
     kc_error err;
     kc_status st = v ? kc_keywrap_unwrap(kw, in, n, v, &vn, &err) : KC_ERR_NOMEM;
     kc_keywrap_free(kw);
-    if (st == KC_ERR_AUTH || st == KC_ERR_INVALID_ARG)
-        rv = CKR_WRAPPED_KEY_INVALID;
-    else if (st == KC_ERR_NOMEM)
+    if (!v)
         rv = CKR_HOST_MEMORY;
     else if (st != KC_OK)
-        rv = CKR_DEVICE_ERROR;
+        rv = p11_rv(&err, P11_USE_UNWRAP);
     else if (rsa)
         rv = p11_rsa_unwrapped(s, t, tn, v, vn, out);
     else

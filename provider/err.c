@@ -42,10 +42,10 @@ static void vraise(const kcp_prov *p, const char *file, int line, const char *fu
     if (kcp_debug_on()) {
         va_list cp;
         va_copy(cp, ap);
-        fprintf(stderr, "kcrypt: error: ");
-        vfprintf(stderr, fmt, cp);
-        fprintf(stderr, " (%s)\n", func);
+        char msg[512];
+        vsnprintf(msg, sizeof msg, fmt, cp);
         va_end(cp);
+        kc_debug("kcrypt", "error: %s (%s)", msg, func);
     }
     if (!p || !p->c_new_error || !p->c_vset_error)
         return;
@@ -87,30 +87,15 @@ void kcp_raise_kc(const kcp_prov *p, const char *file, int line, const char *fun
               e->msg[0] ? e->msg : "no detail", kc_status_name(e->status));
 }
 
-static int debug_flag;
-static pthread_once_t debug_once = PTHREAD_ONCE_INIT;
-
-static void read_debug_env(void)
-{
-    const char *v = getenv("KCRYPT_DEBUG");
-    debug_flag = v && *v && strcmp(v, "0") != 0;
-}
-
 int kcp_debug_on(void)
 {
-    /* read once: getenv is not safe against a concurrent setenv */
-    pthread_once(&debug_once, read_debug_env);
-    return debug_flag;
+    return kc_debug_on();
 }
 
 void kcp_debug(const char *fmt, ...)
 {
-    if (!kcp_debug_on())
-        return;
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "kcrypt: ");
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    kc_vdebug("kcrypt", fmt, ap);
     va_end(ap);
 }

@@ -3,6 +3,7 @@
 #define KC_KC_H
 
 #include "kc/error.h"
+#include "kc/debug.h"
 #include "kc/alg.h"
 #include "kc/key.h"
 #include "kc/probe.h"
