@@ -382,7 +382,7 @@ static void one_call(fz *z)
     CK_RV rv;
     /* a huge length must come with a buffer it cannot be checked against */
     CK_BYTE *in = z->buf;
-    if (n > sizeof z->buf && n < ((CK_ULONG)1 << 60))
+    if (n > sizeof z->buf && n <= ((CK_ULONG)1 << 60))   /* P11_LEN_MAX is accepted */
         n = sizeof z->buf;
     switch (fn) {
     case F_ENC_INIT: rv = f->C_EncryptInit(sess(z), &m, obj(z)); break;
