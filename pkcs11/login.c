@@ -209,8 +209,9 @@ CK_RV C_InitToken(CK_SLOT_ID slot, CK_UTF8CHAR_PTR pin, CK_ULONG len, CK_UTF8CHA
         unsigned char sn[8];
         if ((rv = p11_random(sn, sizeof sn)) != CKR_OK)
             goto out;
-        for (int i = 0; i < 8; i++)
-            snprintf(t.serial + 2 * i, 3, "%02x", sn[i]);
+        char hex[2 * sizeof sn + 1];
+        kc_hex_encode(sn, sizeof sn, hex);
+        memcpy(t.serial, hex, sizeof t.serial);
     }
     /* Re-initializing starts a new token: new key, no user PIN, no objects. */
     t.iterations = iterations();

@@ -45,8 +45,8 @@ static CK_RV new_name(char name[NAME_LEN + 1])
 {
     unsigned char r[NAME_LEN / 2];
     CK_RV rv = p11_random(r, sizeof r);
-    for (size_t i = 0; rv == CKR_OK && i < sizeof r; i++)
-        snprintf(name + 2 * i, 3, "%02x", r[i]);
+    if (rv == CKR_OK)
+        kc_hex_encode(r, sizeof r, name);
     return rv;
 }
 

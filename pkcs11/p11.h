@@ -351,6 +351,5 @@ CK_RV p11_rv_errno(int e);   /* a failed file or memory call: ENOMEM, ENOSPC, ..
 /* helpers */
 CK_RV p11_out(CK_BYTE *out, CK_ULONG *out_len, size_t need);   /* size-query convention */
 void p11_pad_copy(CK_UTF8CHAR *dst, size_t n, const char *src);
-int p11_memeq_ct(const void *a, const void *b, size_t n);
 
 #endif

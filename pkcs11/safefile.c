@@ -123,8 +123,8 @@ CK_RV p11_file_replace(const char *dir, const char *name, const unsigned char *d
     for (int tries = 0; fd < 0 && tries < 8; tries++) {
         if (p11_random(r, sizeof r) != CKR_OK)
             break;
-        snprintf(tmp, sizeof tmp, ".tmp-%02x%02x%02x%02x%02x%02x%02x%02x", r[0], r[1], r[2],
-                 r[3], r[4], r[5], r[6], r[7]);
+        memcpy(tmp, ".tmp-", 5);
+        kc_hex_encode(r, sizeof r, tmp + 5);
         fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (fd < 0 && errno != EEXIST)
             break;

@@ -100,7 +100,7 @@ static CK_RV verify_done(p11_hashop *op, const void *data, size_t n, int oneshot
         rv = CKR_ARGUMENTS_BAD;
     else if (sig_len != op->out_len)
         rv = CKR_SIGNATURE_LEN_RANGE;
-    else if ((rv = mac(op, data, n, oneshot, m)) == CKR_OK && !p11_memeq_ct(m, sig, sig_len))
+    else if ((rv = mac(op, data, n, oneshot, m)) == CKR_OK && !kc_memeq_ct(m, sig, sig_len))
         rv = CKR_SIGNATURE_INVALID;
     p11_hashop_free(op);
     return rv;

@@ -89,23 +89,14 @@ void p11_store_unlock(int fd)
 
 static void put_hex(FILE *f, const char *name, const unsigned char *p, size_t n)
 {
-    fprintf(f, "%s ", name);
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "%02x", p[i]);
-    fputc('\n', f);
+    char hex[2 * 64 + 1];   /* the longest field: 40 bytes */
+    kc_hex_encode(p, n, hex);
+    fprintf(f, "%s %s\n", name, hex);
 }
 
 static int get_hex(const char *v, unsigned char *p, size_t n)
 {
-    if (strlen(v) != 2 * n)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        unsigned x;
-        if (sscanf(v + 2 * i, "%2x", &x) != 1)
-            return -1;
-        p[i] = (unsigned char)x;
-    }
-    return 0;
+    return strlen(v) == 2 * n && kc_hex_decode(v, 2 * n, p, n) == (long)n ? 0 : -1;
 }
 
 static CK_RV parse(FILE *f, p11_token *t)

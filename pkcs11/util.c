@@ -25,12 +25,3 @@ void p11_pad_copy(CK_UTF8CHAR *dst, size_t n, const char *src)
     memset(dst, ' ', n);
     memcpy(dst, src, l < n ? l : n);
 }
-
-int p11_memeq_ct(const void *a, const void *b, size_t n)
-{
-    const unsigned char *x = a, *y = b;
-    unsigned char d = 0;
-    for (size_t i = 0; i < n; i++)
-        d |= x[i] ^ y[i];
-    return d == 0;
-}

@@ -1,19 +1,9 @@
 #include "kct_hex.h"
+#include "kc/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int nibble(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 int kct_bytes_alloc(size_t n, kct_bytes *out)
 {
@@ -31,13 +21,9 @@ int kct_hex_decode_n(const char *hex, size_t len, kct_bytes *out)
     out->n = 0;
     if (len % 2 || kct_bytes_alloc(len / 2, out))
         return -1;
-    for (size_t i = 0; i < len / 2; i++) {
-        int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0) {
-            kct_bytes_free(out);
-            return -1;
-        }
-        out->p[i] = (unsigned char)(hi << 4 | lo);
+    if (kc_hex_decode(hex, len, out->p, out->n) < 0) {
+        kct_bytes_free(out);
+        return -1;
     }
     return 0;
 }
@@ -72,9 +58,8 @@ const char *kct_hex_str(const unsigned char *p, size_t n, char buf[KCT_HEX_STR_M
 {
     /* enough to see where two values part, short enough to read */
     const size_t shown = n > 48 ? 48 : n;
-    size_t at = 0;
-    for (size_t i = 0; i < shown; i++)
-        at += (size_t)snprintf(buf + at, KCT_HEX_STR_MAX - at, "%02x", p[i]);
+    size_t at = 2 * shown;
+    kc_hex_encode(p, shown, buf);
     if (shown < n)
         snprintf(buf + at, KCT_HEX_STR_MAX - at, "... (%zu bytes)", n);
     else if (n == 0)

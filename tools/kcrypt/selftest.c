@@ -2,7 +2,7 @@
  * common/, both directions, plus a forged-tag rejection for each AEAD and
  * key wrap. The DRBG has no fixed answer; it gets a health check. */
 #include "commands.h"
-#include "hex.h"
+#include "kc/util.h"
 #include "kc/kc.h"
 #include "selftest.h"
 
@@ -18,12 +18,12 @@ typedef struct {
 
 static int decode(const kat *k, bytes *b)
 {
-    b->key_len = hex_decode(k->key, b->key, MAXB);
-    b->iv_len = hex_decode(k->iv, b->iv, MAXB);
-    b->aad_len = hex_decode(k->aad, b->aad, MAXB);
-    b->in_len = hex_decode(k->in, b->in, MAXB);
-    b->out_len = hex_decode(k->out, b->out, MAXB);
-    b->tag_len = hex_decode(k->tag, b->tag, MAXB);
+    b->key_len = kc_hex_decode(k->key, strlen(k->key), b->key, MAXB);
+    b->iv_len = kc_hex_decode(k->iv, strlen(k->iv), b->iv, MAXB);
+    b->aad_len = kc_hex_decode(k->aad, strlen(k->aad), b->aad, MAXB);
+    b->in_len = kc_hex_decode(k->in, strlen(k->in), b->in, MAXB);
+    b->out_len = kc_hex_decode(k->out, strlen(k->out), b->out, MAXB);
+    b->tag_len = kc_hex_decode(k->tag, strlen(k->tag), b->tag, MAXB);
     return b->key_len >= 0 && b->iv_len >= 0 && b->aad_len >= 0 && b->in_len >= 0 &&
            b->out_len >= 0 && b->tag_len >= 0;
 }

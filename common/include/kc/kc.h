@@ -4,6 +4,7 @@
 
 #include "kc/error.h"
 #include "kc/debug.h"
+#include "kc/util.h"
 #include "kc/alg.h"
 #include "kc/key.h"
 #include "kc/probe.h"
