@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "p11_defs.h"
@@ -210,6 +211,7 @@ CK_RV p11_object_make(p11_session *s, const CK_ATTRIBUTE *t, CK_ULONG n, p11_mak
 CK_RV p11_attr_apply(p11_session *s, p11_object *o, const CK_ATTRIBUTE *t, CK_ULONG n,
                      int copying);
 CK_RV p11_secret_key_len_ok(CK_KEY_TYPE kt, size_t len);
+CK_RV p11_attr_defaults(p11_object *o);
 
 /* mech.c */
 typedef struct {
@@ -261,6 +263,7 @@ uint64_t p11_index_gen(const p11_index *ix, const char *name);   /* 0: not liste
 CK_RV p11_index_set(p11_index *ix, const char *name, uint64_t gen);
 void p11_index_drop(p11_index *ix, const char *name);
 void p11_index_free(p11_index *ix);
+CK_RV p11_index_parse(p11_index *ix, const unsigned char *p, size_t n);   /* the plaintext */
 
 /* objstore.c: token objects in the store directory, shared by processes */
 CK_RV p11_objstore_write(p11_object *o);
@@ -291,6 +294,7 @@ CK_RV p11_store_load(p11_token *t);
 CK_RV p11_store_save(const p11_token *t);
 CK_RV p11_store_lock(int exclusive, int *fd);
 void p11_store_unlock(int fd);
+CK_RV p11_store_parse(FILE *f, p11_token *t);   /* token.state's text */
 
 /* digest.c */
 CK_RV p11_digest_start(p11_hashop *op, CK_MECHANISM_TYPE mech);
