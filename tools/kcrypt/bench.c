@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "kc/kc.h"
 
+#include <getopt.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,8 +24,49 @@ typedef struct {
 
 static const size_t default_sizes[] = { 16, 64, 256, 1024, 16384, 65536 };
 
+static void bench_usage(FILE *f)
+{
+    fprintf(f, "usage: kcrypt bench [--json] [--runs N] [--time S] [--sizes 64,16384] [--no-count]\n"
+               "                    [--provider-dir DIR] [--calibrate]\n");
+}
+
+static int parse_sizes(const char *arg, options *o)
+{
+    char *copy = strdup(arg), *save = NULL;
+    o->nsizes = 0;
+    for (char *s = copy ? strtok_r(copy, ",", &save) : NULL; s && o->nsizes < MAX_SIZES;
+         s = strtok_r(NULL, ",", &save))
+        if (atol(s) > 0)
+            o->sizes[o->nsizes++] = (size_t)atol(s);
+    free(copy);
+    if (!o->nsizes) {
+        fprintf(stderr, "kcrypt bench: --sizes needs sizes in bytes, e.g. 64,16384\n");
+        return 0;
+    }
+    return 1;
+}
+
+static int bad_value(const char *opt, const char *v)
+{
+    fprintf(stderr, "kcrypt bench: %s needs a number above 0, not \"%s\"\n", opt, v);
+    return 0;
+}
+
+/* 1: run; 0: exit 2 (bad options); -1: exit 0 (--help). */
 static int parse(int argc, char **argv, options *o)
 {
+    enum { O_JSON = 256, O_NO_COUNT, O_CALIBRATE, O_RUNS, O_TIME, O_PROVIDER_DIR, O_SIZES };
+    static const struct option opts[] = {
+        { "json", no_argument, NULL, O_JSON },
+        { "no-count", no_argument, NULL, O_NO_COUNT },
+        { "calibrate", no_argument, NULL, O_CALIBRATE },
+        { "runs", required_argument, NULL, O_RUNS },
+        { "time", required_argument, NULL, O_TIME },
+        { "provider-dir", required_argument, NULL, O_PROVIDER_DIR },
+        { "sizes", required_argument, NULL, O_SIZES },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
     o->json = 0;
     o->runs = 3;
     o->count = 1;
@@ -32,36 +74,38 @@ static int parse(int argc, char **argv, options *o)
     o->seconds = 0.2;
     o->nsizes = 6;
     memcpy(o->sizes, default_sizes, sizeof(default_sizes));
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--json"))
-            o->json = 1;
-        else if (!strcmp(a, "--no-count"))
-            o->count = 0;
-        else if (!strcmp(a, "--calibrate"))
-            o->calibrate = 1;
-        else if (!strcmp(a, "--runs") && v && atoi(v) > 0)
-            o->runs = atoi(argv[++i]);
-        else if (!strcmp(a, "--time") && v && atof(v) > 0)
-            o->seconds = atof(argv[++i]);
-        else if (!strcmp(a, "--provider-dir") && v)
-            bench_set_provider_dir(argv[++i]);
-        else if (!strcmp(a, "--sizes") && v) {
-            char *copy = strdup(argv[++i]), *save = NULL;
-            o->nsizes = 0;
-            for (char *s = strtok_r(copy, ",", &save); s && o->nsizes < MAX_SIZES;
-                 s = strtok_r(NULL, ",", &save))
-                if (atol(s) > 0)
-                    o->sizes[o->nsizes++] = (size_t)atol(s);
-            free(copy);
-            if (!o->nsizes) {
-                fprintf(stderr, "kcrypt bench: --sizes needs sizes in bytes, e.g. 64,16384\n");
+    int c;
+    optind = 1;
+    opterr = 0;   /* our own message, naming the command */
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case O_JSON: o->json = 1; break;
+        case O_NO_COUNT: o->count = 0; break;
+        case O_CALIBRATE: o->calibrate = 1; break;
+        case O_RUNS:
+            if ((o->runs = atoi(optarg)) <= 0)
+                return bad_value("--runs", optarg);
+            break;
+        case O_TIME:
+            if ((o->seconds = atof(optarg)) <= 0)
+                return bad_value("--time", optarg);
+            break;
+        case O_PROVIDER_DIR: bench_set_provider_dir(optarg); break;
+        case O_SIZES:
+            if (!parse_sizes(optarg, o))
                 return 0;
-            }
-        } else {
-            fprintf(stderr, "kcrypt bench: unknown or incomplete option %s\n", a);
+            break;
+        case 'h': bench_usage(stdout); return -1;
+        default:   /* getopt has stepped past the unknown or incomplete option */
+            fprintf(stderr, "kcrypt bench: unknown or incomplete option %s\n", argv[optind - 1]);
+            bench_usage(stderr);
             return 0;
         }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "kcrypt bench: unexpected argument %s\n", argv[optind]);
+        bench_usage(stderr);
+        return 0;
     }
     return 1;
 }
@@ -230,8 +274,9 @@ int cmd_bench(int argc, char **argv)
     options o;
     bench_set_provider_dir(getenv("KCRYPT_PROVIDER_DIR") ? getenv("KCRYPT_PROVIDER_DIR")
                                                          : KCRYPT_BUILD_PROVIDER_DIR);
-    if (!parse(argc, argv, &o))
-        return 2;
+    int parsed = parse(argc, argv, &o);
+    if (parsed <= 0)
+        return parsed < 0 ? 0 : 2;
     if (!kc_probe()->afalg)
         return report_no_afalg(stderr);
     char self[4096];

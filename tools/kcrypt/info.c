@@ -1,6 +1,8 @@
 #include "commands.h"
 #include "kc/kc.h"
 
+#include <getopt.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *kind_name(kc_kind k)
@@ -31,7 +33,30 @@ int report_no_afalg(FILE *f)
 
 int cmd_info(int argc, char **argv)
 {
-    int all = argc > 1 && !strcmp(argv[1], "--all");
+    static const struct option opts[] = {
+        { "all", no_argument, NULL, 'a' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
+    };
+    int all = 0, c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'a') {
+            all = 1;
+        } else if (c == 'h') {
+            printf("usage: kcrypt info [--all]   algorithms this kernel offers (--all: and what "
+                   "it lacks, and why)\n");
+            return 0;
+        } else {
+            fprintf(stderr, "kcrypt info: unknown option %s\nusage: kcrypt info [--all]\n",
+                    argv[optind - 1]);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "kcrypt info: unexpected argument %s\nusage: kcrypt info [--all]\n",
+                argv[optind]);
+        return 2;
+    }
     const kc_probe_result *p = kc_probe();
     if (!p->afalg)
         return report_no_afalg(stderr);

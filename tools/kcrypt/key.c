@@ -444,6 +444,10 @@ int cmd_key(int argc, char **argv)
         return 2;
     }
     const char *sub = argv[1];
+    if (!strcmp(sub, "--help") || !strcmp(sub, "-h")) {
+        key_usage(stdout);
+        return 0;
+    }
     static const struct option opts[] = {
         { "in", required_argument, NULL, 'i' },    { "label", required_argument, NULL, 'l' },
         { "ref", required_argument, NULL, 'r' },   { "keyring", required_argument, NULL, 'k' },

@@ -1,12 +1,14 @@
 /* kcrypt: what kernel crypto this machine offers, and whether it works. */
 #include "commands.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: kcrypt info [--all]   algorithms this kernel offers, with driver,\n"
+    fprintf(f, "usage: kcrypt [--help] COMMAND [--help] ...\n"
+               "       kcrypt info [--all]   algorithms this kernel offers, with driver,\n"
                "                             priority and hardware offload\n"
                "       kcrypt key import|generate|list|export|delete ...\n"
                "                             RSA private keys held by the kernel (kcrypt key --help)\n"
@@ -19,6 +21,22 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    /* options before the command: "+" stops at the command, whose own
+     * options each command parses */
+    static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+        if (c == 'h') {
+            usage(stdout);
+            return 0;
+        }
+        fprintf(stderr, "kcrypt: unknown option %s\n", argv[optind - 1]);
+        usage(stderr);
+        return 2;
+    }
+    argc -= optind - 1;
+    argv += optind - 1;
     if (argc < 2) {
         usage(stderr);
         return 2;
@@ -31,7 +49,7 @@ int main(int argc, char **argv)
         return cmd_key(argc - 1, argv + 1);
     if (!strcmp(argv[1], "selftest"))
         return cmd_selftest(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+    if (!strcmp(argv[1], "help")) {
         usage(stdout);
         return 0;
     }

@@ -6,6 +6,7 @@
 #include "kc/kc.h"
 #include "selftest.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -166,8 +167,25 @@ static int drbg_health(kc_error *e)
 
 int cmd_selftest(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
+    static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'h') {
+            printf("usage: kcrypt selftest   a published known answer per algorithm through "
+                   "common/, both directions, forged tags refused, DRBG health check\n");
+            return 0;
+        }
+        fprintf(stderr, "kcrypt selftest: unknown option %s\nusage: kcrypt selftest\n",
+                argv[optind - 1]);
+        return 2;
+    }
+    if (optind < argc) {
+        fprintf(stderr, "kcrypt selftest: unexpected argument %s\nusage: kcrypt selftest\n",
+                argv[optind]);
+        return 2;
+    }
     if (!kc_probe()->afalg)
         return report_no_afalg(stderr);
     int passed = 0, failed = 0, not_run = 0;
