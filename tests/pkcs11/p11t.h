@@ -10,13 +10,6 @@
 extern CK_FUNCTION_LIST *f;
 extern kct_tally *T;
 
-#define CHECK(area, cond, ...)                      \
-    do {                                            \
-        if (cond)                                   \
-            kct_pass(T, area);                      \
-        else                                        \
-            kct_fail(T, area, __VA_ARGS__);         \
-    } while (0)
 #define RV(area, call, want)                                                   \
     do {                                                                       \
         CK_RV r_ = (call);                                                     \

@@ -8,6 +8,15 @@
 
 typedef struct kct_tally kct_tally;
 
+/* Count cond in area of the tally T (a global each test program defines). */
+#define CHECK(area, cond, ...)                      \
+    do {                                            \
+        if (cond)                                   \
+            kct_pass(T, area);                      \
+        else                                        \
+            kct_fail(T, area, __VA_ARGS__);         \
+    } while (0)
+
 kct_tally *kct_tally_new(void);
 void kct_tally_free(kct_tally *t);
 

@@ -24,7 +24,7 @@ expect 0 'usage: kcrypt' --help
 expect 0 'usage: kcrypt' -h
 expect 0 'usage: kcrypt' help
 expect 2 'usage: kcrypt'
-expect 2 'unknown option --bogus' --bogus
+expect 2 'unknown or incomplete option --bogus' --bogus
 expect 2 'unknown command "nope"' nope
 # each subcommand's --help
 expect 0 'usage: kcrypt bench' bench --help
@@ -48,9 +48,9 @@ expect 2 '--runs needs a number above 0' bench --runs 0
 expect 2 '--time needs a number above 0' bench --time -1
 expect 2 '--sizes needs sizes' bench --sizes x
 expect 2 'unexpected argument extra' bench extra
-expect 2 'unknown option --bogus' info --bogus
+expect 2 'unknown or incomplete option --bogus' info --bogus
 expect 2 'unexpected argument extra' info extra
-expect 2 'unknown option -x' selftest -x
+expect 2 'unknown or incomplete option -x' selftest -x
 expect 2 'usage: kcrypt key' key import --bogus
 echo "tools_options: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -96,18 +96,12 @@ static int parse(int argc, char **argv, options *o)
                 return 0;
             break;
         case 'h': bench_usage(stdout); return -1;
-        default:   /* getopt has stepped past the unknown or incomplete option */
-            fprintf(stderr, "kcrypt bench: unknown or incomplete option %s\n", argv[optind - 1]);
-            bench_usage(stderr);
+        default:
+            cli_bad_option("bench", argv, bench_usage);
             return 0;
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "kcrypt bench: unexpected argument %s\n", argv[optind]);
-        bench_usage(stderr);
-        return 0;
-    }
-    return 1;
+    return !cli_leftover("bench", argc, argv, bench_usage);
 }
 
 static void progress(const char *what, int done, int total)

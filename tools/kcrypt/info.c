@@ -31,6 +31,12 @@ int report_no_afalg(FILE *f)
     return 2;
 }
 
+static void info_usage(FILE *f)
+{
+    fprintf(f, "usage: kcrypt info [--all]   algorithms this kernel offers (--all: and what it "
+               "lacks, and why)\n");
+}
+
 int cmd_info(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -43,20 +49,14 @@ int cmd_info(int argc, char **argv)
         if (c == 'a') {
             all = 1;
         } else if (c == 'h') {
-            printf("usage: kcrypt info [--all]   algorithms this kernel offers (--all: and what "
-                   "it lacks, and why)\n");
+            info_usage(stdout);
             return 0;
         } else {
-            fprintf(stderr, "kcrypt info: unknown option %s\nusage: kcrypt info [--all]\n",
-                    argv[optind - 1]);
-            return 2;
+            return cli_bad_option("info", argv, info_usage);
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "kcrypt info: unexpected argument %s\nusage: kcrypt info [--all]\n",
-                argv[optind]);
+    if (cli_leftover("info", argc, argv, info_usage))
         return 2;
-    }
     const kc_probe_result *p = kc_probe();
     if (!p->afalg)
         return report_no_afalg(stderr);

@@ -31,9 +31,7 @@ int main(int argc, char **argv)
             usage(stdout);
             return 0;
         }
-        fprintf(stderr, "kcrypt: unknown option %s\n", argv[optind - 1]);
-        usage(stderr);
-        return 2;
+        return cli_bad_option("", argv, usage);
     }
     argc -= optind - 1;
     argv += optind - 1;

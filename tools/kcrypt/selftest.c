@@ -165,6 +165,12 @@ static int drbg_health(kc_error *e)
     return ok;
 }
 
+static void selftest_usage(FILE *f)
+{
+    fprintf(f, "usage: kcrypt selftest   a published known answer per algorithm through common/, "
+               "both directions, forged tags refused, DRBG health check\n");
+}
+
 int cmd_selftest(int argc, char **argv)
 {
     static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
@@ -173,19 +179,13 @@ int cmd_selftest(int argc, char **argv)
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == 'h') {
-            printf("usage: kcrypt selftest   a published known answer per algorithm through "
-                   "common/, both directions, forged tags refused, DRBG health check\n");
+            selftest_usage(stdout);
             return 0;
         }
-        fprintf(stderr, "kcrypt selftest: unknown option %s\nusage: kcrypt selftest\n",
-                argv[optind - 1]);
-        return 2;
+        return cli_bad_option("selftest", argv, selftest_usage);
     }
-    if (optind < argc) {
-        fprintf(stderr, "kcrypt selftest: unexpected argument %s\nusage: kcrypt selftest\n",
-                argv[optind]);
+    if (cli_leftover("selftest", argc, argv, selftest_usage))
         return 2;
-    }
     if (!kc_probe()->afalg)
         return report_no_afalg(stderr);
     int passed = 0, failed = 0, not_run = 0;
