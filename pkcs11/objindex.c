@@ -80,12 +80,12 @@ CK_RV p11_index_load(p11_index *ix)
     snprintf(dir, sizeof dir, "%s/objects", p11_g.store_dir);
     int dfd = p11_file_open_dir(dir);
     if (dfd < 0)
-        return errno == ENOENT ? CKR_OK : CKR_DEVICE_ERROR;
+        return errno == ENOENT ? CKR_OK : p11_rv_errno(errno);
     struct stat st;
     int fd = p11_file_open_read(dfd, FILE_NAME, &st);
     close(dfd);
     if (fd < 0)
-        return errno == ENOENT ? CKR_OK : CKR_DEVICE_ERROR;
+        return errno == ENOENT ? CKR_OK : p11_rv_errno(errno);
     CK_RV rv = CKR_DEVICE_ERROR;
     unsigned char *data = NULL, *plain = NULL;
     size_t len = (size_t)st.st_size;

@@ -141,12 +141,12 @@ static CK_RV read_object(const char *name, const p11_index *ix, p11_object **out
     snprintf(file, sizeof file, "%s" SUFFIX, name);
     int dfd = p11_file_open_dir(dir);
     if (dfd < 0)
-        return errno == ENOENT ? CKR_OBJECT_HANDLE_INVALID : CKR_DEVICE_ERROR;
+        return errno == ENOENT ? CKR_OBJECT_HANDLE_INVALID : p11_rv_errno(errno);
     struct stat st;
     int fd = p11_file_open_read(dfd, file, &st);
     close(dfd);
     if (fd < 0)
-        return errno == ENOENT ? CKR_OBJECT_HANDLE_INVALID : CKR_DEVICE_ERROR;
+        return errno == ENOENT ? CKR_OBJECT_HANDLE_INVALID : p11_rv_errno(errno);
     unsigned char *data = NULL;
     size_t len = 0;
     CK_RV rv = CKR_DEVICE_ERROR;

@@ -130,18 +130,20 @@ CK_RV p11_file_replace(const char *dir, const char *name, const unsigned char *d
             break;
     }
     if (fd < 0) {
-        p11_debug("store: cannot create a temporary in %s: %s", dir, strerror(errno));
+        int e = errno;
+        p11_debug("store: cannot create a temporary in %s: %s", dir, strerror(e));
         close(dfd);
-        return CKR_DEVICE_ERROR;
+        return p11_rv_errno(e);
     }
     struct stat st;
     int bad = write_all(fd, data, len) || fsync(fd) || fstat(fd, &st);
     bad |= close(fd) != 0;
     if (bad || renameat(dfd, tmp, dfd, name)) {
-        p11_debug("store: cannot write %s/%s: %s", dir, name, strerror(errno));
+        int e = errno;   /* ENOSPC: CKR_DEVICE_MEMORY, the token is full */
+        p11_debug("store: cannot write %s/%s: %s", dir, name, strerror(e));
         unlinkat(dfd, tmp, 0);
         close(dfd);
-        return CKR_DEVICE_ERROR;
+        return p11_rv_errno(e);
     }
     if (ino)
         *ino = st.st_ino;

@@ -67,7 +67,7 @@ CK_RV p11_store_lock(int exclusive, int *fd)
     snprintf(path, sizeof path, "%s/lock", p11_g.store_dir);
     int f = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | (exclusive ? O_CREAT : 0), 0600);
     if (f < 0)
-        return errno == ENOENT && !exclusive ? CKR_OK : CKR_DEVICE_ERROR;
+        return errno == ENOENT && !exclusive ? CKR_OK : p11_rv_errno(errno);
     while (flock(f, exclusive ? LOCK_EX : LOCK_SH) < 0) {
         if (errno != EINTR) {
             close(f);
