@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 kct_tally *T;
 
@@ -314,6 +315,20 @@ static void attr_area(void)
 }
 
 /* ---- kc_status / errno to CKR ---- */
+static char debug_path[64];
+
+static int debug_has(const char *text)
+{
+    FILE *f = fopen(debug_path, "r");
+    char line[512];
+    int found = 0;
+    while (f && !found && fgets(line, sizeof line, f))
+        found = strstr(line, text) != NULL;
+    if (f)
+        fclose(f);
+    return found;
+}
+
 static void rv_area(void)
 {
     const char *A = "ckr-map";
@@ -350,6 +365,13 @@ static void rv_area(void)
         CHECK(A, rv == m[i].want, "%s errno %d use %d: got 0x%lx want 0x%lx",
               kc_status_name(m[i].st), m[i].e, (int)m[i].use, rv, m[i].want);
     }
+    /* each mapped failure reached the KCRYPT_DEBUG file (set in main) with
+     * common/'s text: algorithm, errno, status and the CKR code */
+    CHECK(A, debug_has("AES-GCM: case 5: No such file or directory (ENOENT, errno 2) "
+                       "[KC_ERR_NO_ALG] -> CKR 0x70"),
+          "no debug line for a missing algorithm in %s", debug_path);
+    CHECK(A, debug_has("AES-GCM: case 13: Bad message (EBADMSG, errno 74) [KC_ERR_AUTH] -> CKR 0x40"),
+          "no debug line for a failed tag check in %s", debug_path);
     CHECK(A, p11_rv_errno(ENOMEM) == CKR_HOST_MEMORY && p11_rv_errno(ENOSPC) == CKR_DEVICE_MEMORY &&
                  p11_rv_errno(EIO) == CKR_DEVICE_ERROR,
           "errno of file calls");
@@ -358,6 +380,8 @@ static void rv_area(void)
 int main(void)
 {
     T = kct_tally_new();
+    snprintf(debug_path, sizeof debug_path, "/tmp/kc-unit-p11-%ld.debug", (long)getpid());
+    setenv("KCRYPT_DEBUG", debug_path, 1);   /* before the first message */
     store_area();
     index_area();
     objfile_area();
@@ -366,5 +390,6 @@ int main(void)
     kct_tally_print(T, stdout);
     int rc = kct_tally_exit_code(T);
     kct_tally_free(T);
+    unlink(debug_path);
     return rc;
 }
