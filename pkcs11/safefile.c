@@ -1,15 +1,16 @@
 /* Files in the store directory, written and read so that someone else who
  * can write there cannot turn the token's writes or reads against it.
  *
- * A file is replaced whole: a temporary with an unpredictable name is
- * created with O_EXCL|O_NOFOLLOW relative to a directory fd held for the
- * whole replacement (a symlink planted at any name, or a directory renamed
- * under us, cannot redirect the write), written, fsynced, renamed over the
- * target (rename replaces a symlink, it never follows one) and the
- * directory fsynced. A file is opened for reading with O_NOFOLLOW and
- * O_NONBLOCK and refused unless fstat shows a regular file that we own and
- * that group and others cannot write: a FIFO or device cannot hang the
- * token, a file planted by another user is not believed. Every refusal is
+ * A file is replaced whole (kc_file_replace_at): a temporary with an
+ * unpredictable name is created with O_EXCL|O_NOFOLLOW relative to a
+ * directory fd held for the whole replacement (a symlink planted at any
+ * name, or a directory renamed under us, cannot redirect the write),
+ * written, fsynced, renamed over the target (rename replaces a symlink, it
+ * never follows one) and the directory fsynced. A file is opened for
+ * reading with O_NOFOLLOW and O_NONBLOCK and refused unless fstat shows a
+ * regular file that we own and that group and others cannot write: a FIFO
+ * or device cannot hang the token, a file planted by another user is not
+ * believed. Every refusal is
  * told on the KCRYPT_DEBUG channel (rv.c). */
 #include "p11.h"
 
@@ -93,20 +94,6 @@ int p11_file_read_all(int fd, unsigned char *buf, size_t len)
     return 0;
 }
 
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 CK_RV p11_file_replace(const char *dir, const char *name, const unsigned char *data,
                        size_t len, ino_t *ino)
 {
@@ -117,37 +104,11 @@ CK_RV p11_file_replace(const char *dir, const char *name, const unsigned char *d
     int dfd = p11_file_open_dir(dir);
     if (dfd < 0)
         return CKR_DEVICE_ERROR;
-    unsigned char r[8];
-    char tmp[64];
-    int fd = -1;
-    for (int tries = 0; fd < 0 && tries < 8; tries++) {
-        if (p11_random(r, sizeof r) != CKR_OK)
-            break;
-        memcpy(tmp, ".tmp-", 5);
-        kc_hex_encode(r, sizeof r, tmp + 5);
-        fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd < 0 && errno != EEXIST)
-            break;
-    }
-    if (fd < 0) {
-        int e = errno;
-        p11_debug("store: cannot create a temporary in %s: %s", dir, strerror(e));
-        close(dfd);
-        return p11_rv_errno(e);
-    }
-    struct stat st;
-    int bad = write_all(fd, data, len) || fsync(fd) || fstat(fd, &st);
-    bad |= close(fd) != 0;
-    if (bad || renameat(dfd, tmp, dfd, name)) {
-        int e = errno;   /* ENOSPC: CKR_DEVICE_MEMORY, the token is full */
-        p11_debug("store: cannot write %s/%s: %s", dir, name, strerror(e));
-        unlinkat(dfd, tmp, 0);
-        close(dfd);
-        return p11_rv_errno(e);
-    }
-    if (ino)
-        *ino = st.st_ino;
-    bad = fsync(dfd);
+    int rc = kc_file_replace_at(dfd, name, data, len, 0600, ino);
     close(dfd);
-    return bad ? CKR_DEVICE_ERROR : CKR_OK;
+    if (rc) {   /* ENOSPC: CKR_DEVICE_MEMORY, the token is full */
+        p11_debug("store: cannot write %s/%s: %s", dir, name, strerror(-rc));
+        return p11_rv_errno(-rc);
+    }
+    return CKR_OK;
 }

@@ -1,5 +1,6 @@
 /* Host unit tests of common/'s small helpers: hex, the constant-time
- * compare, and the KCRYPT_DEBUG channel (stderr and file). */
+ * compare, the KCRYPT_DEBUG channel (stderr and file), the atomic file
+ * replacement. */
 #include "unit.h"
 #include "kc/kc.h"
 
@@ -7,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -119,12 +122,84 @@ static void debug_area(void)
     unlink(path);
 }
 
+static int read_file(const char *path, char *buf, size_t n)
+{
+    FILE *f = fopen(path, "r");
+    size_t got = f ? fread(buf, 1, n - 1, f) : 0;
+    buf[got] = 0;
+    if (f)
+        fclose(f);
+    return f ? (int)got : -1;
+}
+
+static int count_tmp(const char *dir)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "ls -A %s | grep -c '^\\.tmp-' > %s/.count", dir, dir);
+    if (system(cmd) < 0)
+        return -1;
+    char path[200], buf[16];
+    snprintf(path, sizeof path, "%s/.count", dir);
+    int n = read_file(path, buf, sizeof buf) > 0 ? atoi(buf) : -1;
+    unlink(path);
+    return n;
+}
+
+static void file_area(void)
+{
+    const char *A = "file-replace";
+    char dir[] = "/tmp/kc-unit-file-XXXXXX", path[128], link[128], other[128], buf[64];
+    if (!mkdtemp(dir)) {
+        CHECK(A, 0, "mkdtemp");
+        return;
+    }
+    snprintf(path, sizeof path, "%s/f", dir);
+    CHECK(A, kc_file_replace(path, "first", 5, 0600) == 0 && read_file(path, buf, sizeof buf) == 5 &&
+                 !strcmp(buf, "first"),
+          "new file: '%s'", buf);
+    struct stat a, b;
+    stat(path, &a);
+    CHECK(A, (a.st_mode & 0777) == 0600, "mode %o", (unsigned)(a.st_mode & 0777));
+    CHECK(A, kc_file_replace(path, "second!", 7, 0600) == 0 && read_file(path, buf, sizeof buf) == 7 &&
+                 !strcmp(buf, "second!"),
+          "replaced: '%s'", buf);
+    stat(path, &b);
+    CHECK(A, a.st_ino != b.st_ino, "replaced in place, not renamed over");
+    CHECK(A, kc_file_replace(path, "", 0, 0600) == 0 && read_file(path, buf, sizeof buf) == 0,
+          "empty file");
+    /* a symlink at the name is replaced, its target never written */
+    snprintf(other, sizeof other, "%s/target", dir);
+    snprintf(link, sizeof link, "%s/l", dir);
+    kc_file_replace(other, "untouched", 9, 0600);
+    CHECK(A, symlink(other, link) == 0 && kc_file_replace(link, "new", 3, 0600) == 0, "symlink");
+    struct stat l;
+    CHECK(A, lstat(link, &l) == 0 && S_ISREG(l.st_mode) &&
+                 read_file(other, buf, sizeof buf) == 9 && !strcmp(buf, "untouched"),
+          "wrote through a symlink");
+    /* a failure leaves no temporary: the name is a directory */
+    char sub[128];
+    snprintf(sub, sizeof sub, "%s/d", dir);
+    mkdir(sub, 0700);
+    int rc = kc_file_replace(sub, "x", 1, 0600);
+    CHECK(A, rc == -EISDIR && count_tmp(dir) == 0, "over a directory: %d, temporaries left %d",
+          rc, count_tmp(dir));
+    CHECK(A, kc_file_replace("/nonexistent-kc/f", "x", 1, 0600) == -ENOENT, "missing directory");
+    CHECK(A, kc_file_replace("relative-kc-unit", "x", 1, 0600) == 0 &&
+                 unlink("relative-kc-unit") == 0,
+          "a path without a directory");
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd)) {
+    }
+}
+
 int main(void)
 {
     T = kct_tally_new();
     hex_area();
     ct_area();
     debug_area();
+    file_area();
     kct_tally_print(T, stdout);
     int rc = kct_tally_exit_code(T);
     kct_tally_free(T);

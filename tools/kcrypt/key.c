@@ -107,14 +107,22 @@ static int need_kernel(void)
     return 0;
 }
 
+/* Whole or not at all: a killed import never leaves half a reference. */
 static int write_ref(const char *path, const kcr_ref *ref)
 {
-    BIO *b = BIO_new_file(path, "w");
-    if (!b)
+    BIO *b = BIO_new(BIO_s_mem());
+    char *text;
+    if (!b || kcr_write(b, ref) != 1) {
+        BIO_free(b);
         return fail_ssl(path);
-    int ok = kcr_write(b, ref);
-    if (BIO_free(b) != 1 || !ok)
-        return fail_ssl(path);
+    }
+    long n = BIO_get_mem_data(b, &text);
+    int rc = kc_file_replace(path, text, (size_t)n, 0666);   /* nothing secret: umask decides */
+    BIO_free(b);
+    if (rc) {
+        fprintf(stderr, "kcrypt key: cannot write %s: %s\n", path, strerror(-rc));
+        return 1;
+    }
     return 0;
 }
 
