@@ -1,5 +1,6 @@
 /* kc_audit: one syslog line per call, on a socket of its own (kc/audit.h). */
 #include "kc/audit.h"
+#include "kc/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -84,8 +85,8 @@ void kc_audit_hex(char out[KC_AUDIT_HEX_MAX], const void *in, size_t len)
         strcpy(out, "-");
         return;
     }
-    for (size_t i = 0; i < show; i++)
-        o += (size_t)snprintf(out + o, 3, "%02x", p[i]);
+    kc_hex_encode(p, show, out);
+    o = 2 * show;
     if (show < len)
         memcpy(out + o, "...", 3), o += 3;
     out[o] = '\0';
