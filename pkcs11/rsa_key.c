@@ -292,7 +292,7 @@ static CK_RV kernel_load(p11_object *o, const unsigned char *der, size_t len)
     if (st != KC_OK) {
         p11_debug("RSA key: %s", err.msg);
         return st == KC_ERR_UNSUPPORTED_KERNEL || st == KC_ERR_INVALID_ARG
-                   ? CKR_ATTRIBUTE_VALUE_INVALID : CKR_DEVICE_ERROR;
+                   ? CKR_ATTRIBUTE_VALUE_INVALID : p11_rv(&err, P11_USE_KEY);
     }
     o->kserial = serial;
     o->kpid = getpid();

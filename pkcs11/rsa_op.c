@@ -18,6 +18,7 @@
 
 #include "kc/pkey.h"
 #include "kc/rsapad.h"
+#include "kc/util.h"
 
 typedef struct p11_rsaop {
     p11_rsa_kind kind;
@@ -284,7 +285,7 @@ CK_RV p11_rsa_init(CK_SESSION_HANDLE hs, p11_rsa_kind kind, CK_MECHANISM_PTR m,
     kc_error err;
     if (rv == CKR_OK && op->hashed && kc_hash_new(&op->h, op->halg, NULL, NULL, &err) != KC_OK) {
         op->h = NULL;
-        rv = CKR_DEVICE_ERROR;
+        rv = p11_rv(&err, P11_USE_INIT);
     }
     if (rv != CKR_OK) {
         op_free(op);
@@ -369,7 +370,7 @@ static int verify_sig(const p11_rsaop *op, const unsigned char *sig, size_t sl,
             size_t z = op->k - tl;
             for (size_t i = 0; i < z; i++)
                 r &= m[i] == 0;
-            r &= p11_memeq_ct(m + z, tbs, tl);
+            r &= kc_memeq_ct(m + z, tbs, tl);
         }
         free(m);
     } else {
@@ -414,8 +415,8 @@ static CK_RV private_sign(const p11_rsaop *op, const unsigned char *tbs, size_t 
     if (st != KC_OK) {
         p11_debug("RSA sign: %s", err.msg);
         /* raw: data not below the modulus */
-        return op->pad == RSA_NO_PADDING && st == KC_ERR_INVALID_ARG ? CKR_DATA_INVALID
-                                                                     : CKR_DEVICE_ERROR;
+        return op->pad == RSA_NO_PADDING && st == KC_ERR_INVALID_ARG
+                   ? CKR_DATA_INVALID : p11_rv(&err, P11_USE_DIGEST);
     }
     if (verify_sig(op, sig, k, tbs, tl) != 1) {
         kc_wipe(sig, k);
@@ -454,7 +455,7 @@ static CK_RV tbs_of(p11_rsaop *op, const unsigned char *in, size_t n, int onesho
     kc_status st = oneshot ? kc_hash_oneshot(op->h, in, n, d, *dl, &err)
                            : kc_hash_final(op->h, d, *dl, &err);
     if (st != KC_OK)
-        return CKR_DEVICE_ERROR;
+        return p11_rv(&err, P11_USE_DIGEST);
     *tbs = d;
     *tl = *dl;
     return CKR_OK;
