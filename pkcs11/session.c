@@ -51,9 +51,12 @@ static void close_one(p11_session *s)
     if (s->flags & CKF_RW_SESSION)
         p11_g.nrw--;
     free(s);
-    /* Closing the last session logs the application out (PKCS#11 5.6). */
-    if (!p11_g.nsessions)
+    /* Closing the last session logs the application out (PKCS#11 5.6),
+     * and token keys lock as at C_Logout. */
+    if (!p11_g.nsessions) {
         p11_logout_state();
+        p11_objects_lock_token_keys();
+    }
 }
 
 void p11_sessions_close_all(void)
