@@ -346,7 +346,11 @@ CK_RV p11_object_make(p11_session *s, const CK_ATTRIBUTE *t, CK_ULONG n, p11_mak
         }
         unsigned char cv[3];
         int have;
-        if ((rv = check_value(kt, value, value_len, cv, &have)) != CKR_OK)
+        if ((rv = p11_key_set_value(o, value, value_len)) != CKR_OK)
+            goto fail;
+        rv = value ? check_value(kt, value, value_len, cv, &have)
+                   : p11_custody_check_value(o, cv, &have);
+        if (rv != CKR_OK)
             goto fail;
         const CK_ATTRIBUTE *given = p11_tmpl_find(t, n, CKA_CHECK_VALUE);
         if (given && given->ulValueLen &&
@@ -355,8 +359,6 @@ CK_RV p11_object_make(p11_session *s, const CK_ATTRIBUTE *t, CK_ULONG n, p11_mak
             goto fail;
         }
         if (have && (rv = p11_attr_set(o, CKA_CHECK_VALUE, cv, 3)) != CKR_OK)
-            goto fail;
-        if ((rv = p11_key_set_value(o, value, value_len)) != CKR_OK)
             goto fail;
     }
     o->owner = token ? 0 : s->h;

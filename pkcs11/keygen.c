@@ -58,6 +58,11 @@ CK_RV C_GenerateKey(CK_SESSION_HANDLE hs, CK_MECHANISM_PTR m, CK_ATTRIBUTE_PTR t
         rv = CKR_KEY_SIZE_RANGE;
         goto out;
     }
+    if (p11_custody_generates(t, n)) {   /* the kernel draws it (custody.c) */
+        rv = p11_object_make(s, t, n, P11_MAKE_GENERATE, CKO_SECRET_KEY, kt, NULL, len,
+                             m->mechanism, out);
+        goto out;
+    }
     if ((rv = p11_random(v, len)) != CKR_OK)
         goto out;
     if (kt == CKK_DES3)   /* DES keys carry odd parity in each byte's low bit */

@@ -115,6 +115,7 @@ static void forget_tk(void)
     if (p11_g.tk_aead)
         kc_aead_free(p11_g.tk_aead);
     p11_g.tk_aead = NULL;
+    p11_custody_logout();
 }
 
 void p11_logout_state(void)
@@ -134,6 +135,8 @@ static CK_RV remember_tk(const unsigned char *tk)
         p11_g.tk_aead = NULL;
         rv = p11_rv(&err, P11_USE_TOKEN);
     }
+    if (rv == CKR_OK)
+        p11_custody_login(tk, TK_LEN);
     if (rv != CKR_OK)
         forget_tk();
     return rv;

@@ -16,6 +16,7 @@ static void teardown(void)
     p11_sessions_close_all();
     p11_objects_free_all();
     p11_vault_close();
+    p11_custody_fini();
     p11_rng_close();
     p11_logout_state();
     kc_wipe(&p11_g.tok, sizeof p11_g.tok);

@@ -26,6 +26,7 @@ void p11_object_free(p11_object *o)
         kc_wipe(o->sealed, o->sealed_len);
         free(o->sealed);
     }
+    p11_custody_drop(o);
     for (int i = 0; i < KC_ALG_COUNT; i++)
         if (o->tfm[i])
             kc_tfm_free(o->tfm[i]);
@@ -49,6 +50,7 @@ void p11_objects_lock_token_keys(void)
         }
         o->sealed = NULL;
         o->sealed_len = 0;
+        p11_custody_drop(o);
         for (int i = 0; i < KC_ALG_COUNT; i++)
             if (o->tfm[i])
                 kc_tfm_free(o->tfm[i]);
@@ -121,16 +123,21 @@ CK_RV p11_key_for_use(CK_SESSION_HANDLE hs, CK_OBJECT_HANDLE hk, CK_ATTRIBUTE_TY
     return CKR_OK;
 }
 
+/* v NULL: the kernel generates it (only when p11_custody_generates). */
 CK_RV p11_key_set_value(p11_object *o, const unsigned char *v, size_t len)
 {
     o->value_len = len;
-    return p11_seal(v, len, &o->sealed, &o->sealed_len);
+    if (p11_custody_wants(o))
+        return v ? p11_custody_import(o, v, len) : p11_custody_generate(o, len);
+    return v ? p11_seal(v, len, &o->sealed, &o->sealed_len) : CKR_GENERAL_ERROR;
 }
 
 CK_RV p11_key_get_value(const p11_object *o, unsigned char *out, size_t len)
 {
     if (o->locked)   /* sealed at rest under the token key: needs a login */
         return CKR_USER_NOT_LOGGED_IN;
+    if (o->sserial && !o->sealed)   /* only the kernel has it (custody.c) */
+        return CKR_KEY_UNEXTRACTABLE;
     if (len != o->value_len)
         return CKR_GENERAL_ERROR;
     return p11_unseal(o->sealed, o->sealed_len, out, len);
@@ -150,13 +157,13 @@ CK_RV p11_key_tfm(p11_object *o, kc_alg_id alg, kc_tfm **out)
     unsigned char *v = malloc(o->value_len ? o->value_len : 1);
     if (!v)
         return CKR_HOST_MEMORY;
-    CK_RV rv = p11_key_get_value(o, v, o->value_len);
+    CK_RV rv = o->sserial ? CKR_OK : p11_key_get_value(o, v, o->value_len);
     kc_tfm *t = NULL;
     kc_error err;
     if (rv == CKR_OK && kc_tfm_open(&t, alg, NULL, &err) != KC_OK)
         rv = p11_rv(&err, P11_USE_KEY);
     if (rv == CKR_OK) {
-        kc_key k = KC_KEY_RAW(v, o->value_len);
+        kc_key k = o->sserial ? KC_KEY_SERIAL(o->sserial) : KC_KEY_RAW(v, o->value_len);
         kc_status st = kc_tfm_setkey(t, &k, &err);
         if (st != KC_OK) {
             kc_tfm_free(t);
@@ -268,6 +275,8 @@ CK_RV C_CopyObject(CK_SESSION_HANDLE hs, CK_OBJECT_HANDLE ho, CK_ATTRIBUTE_PTR t
     }
     if (rv == CKR_OK)
         rv = p11_attr_apply(s, c, t, n, 1);
+    if (rv == CKR_OK && o->kblob)   /* after the template: it may change CKA_TOKEN */
+        rv = p11_custody_copy(c, o);
     if (rv != CKR_OK)
         goto out;
     int token = p11_attr_bool(c, CKA_TOKEN);

@@ -140,7 +140,10 @@ CK_RV p11_objfile_encode(const p11_object *o, uint64_t gen, unsigned char **out,
     for (size_t i = 0; i < o->nattrs; i++)
         if (put_attr(priv ? &plain : &clear, o->attrs[i].type, o->attrs[i].val, o->attrs[i].len))
             goto out;
-    if (has_value) {
+    if (has_value && o->kblob) {   /* the kernel's blob, never the bytes (custody.c) */
+        if (put_attr(&plain, CKA_KCRYPT_KERNEL_BLOB, o->kblob, o->kblob_len))
+            goto out;
+    } else if (has_value) {
         if (!(v = malloc(o->value_len ? o->value_len : 1)))
             goto out;
         if ((rv = p11_key_get_value(o, v, o->value_len)) != CKR_OK)
@@ -194,6 +197,9 @@ static CK_RV load_attrs(p11_object *o, const unsigned char *p, size_t n, int fro
             rv = CKR_DEVICE_ERROR;   /* a key value anyone could have written: planted */
         else if (t == CKA_VALUE && keyed)
             rv = p11_key_set_value(o, p, len);
+        else if (t == CKA_KCRYPT_KERNEL_BLOB)
+            rv = from_sealed && o->cls == CKO_SECRET_KEY ? p11_custody_load(o, p, len)
+                                                         : CKR_DEVICE_ERROR;
         else
             rv = p11_attr_set(o, t, p, (CK_ULONG)len);
         if (rv != CKR_OK)
@@ -290,7 +296,8 @@ CK_RV p11_objfile_decode(const char *name, const unsigned char *in, size_t len,
         if (o->cls != CKO_SECRET_KEY && o->cls != CKO_DATA && o->cls != CKO_PRIVATE_KEY &&
             o->cls != CKO_PUBLIC_KEY)
             rv = CKR_DEVICE_ERROR;
-        if ((o->cls == CKO_SECRET_KEY || o->cls == CKO_PRIVATE_KEY) && !o->locked && !o->sealed)
+        if ((o->cls == CKO_SECRET_KEY || o->cls == CKO_PRIVATE_KEY) && !o->locked && !o->sealed &&
+            !o->sserial)
             rv = CKR_DEVICE_ERROR;
     }
     /* an RSA private key goes into the kernel as soon as it is opened

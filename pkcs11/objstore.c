@@ -197,6 +197,9 @@ static void take_content(p11_object *o, p11_object *n)
     o->nattrs = n->nattrs;
     o->sealed = n->sealed;
     o->sealed_len = n->sealed_len;
+    o->sserial = n->sserial;
+    o->kblob = n->kblob;
+    o->kblob_len = n->kblob_len;
     o->value_len = n->value_len;
     o->locked = n->locked;
     o->unverified = n->unverified;
@@ -211,6 +214,9 @@ static void take_content(p11_object *o, p11_object *n)
         o->kpid = n->kpid;
         n->kserial = 0;
     }
+    n->sserial = tmp.sserial;   /* a secret key's: n's is newer, o's goes with n */
+    n->kblob = tmp.kblob;
+    n->kblob_len = tmp.kblob_len;
     p11_object_free(n);
 }
 

@@ -35,6 +35,9 @@ typedef struct p11_object {
     size_t sealed_len;
     size_t value_len;
     kc_tfm *tfm[KC_ALG_COUNT];   /* keyed kernel transforms, made on first use */
+    int32_t sserial;             /* secret key: > 0, its value is this kernel key (custody.c) */
+    char *kblob;                 /* its kernel blob (encrypted under the master) */
+    size_t kblob_len;
     char file[17];               /* token objects: name of the file in the store */
     ino_t ino;                   /* of that file when read or written: a rename changes it */
     int locked;                  /* public token key read before login: no value yet */
@@ -229,6 +232,22 @@ CK_RV p11_vault_open(void);
 void p11_vault_close(void);
 CK_RV p11_seal(const unsigned char *in, size_t len, unsigned char **out, size_t *out_len);
 CK_RV p11_unseal(const unsigned char *in, size_t len, unsigned char *out, size_t out_len);
+
+/* custody.c: non-extractable secret keys held by the kernel (Linux >= 6.2) */
+#define CKA_KCRYPT_KERNEL_BLOB (CKA_VENDOR_DEFINED | 0x4b43u)  /* in the sealed part only */
+int p11_custody_kernel(void);            /* kernel custody in force (decided once) */
+const char *p11_custody_name(void);      /* for C_GetTokenInfo and tests */
+int p11_custody_wants(const p11_object *o);
+CK_RV p11_custody_generate(p11_object *o, size_t len);
+CK_RV p11_custody_import(p11_object *o, const unsigned char *v, size_t len);
+CK_RV p11_custody_load(p11_object *o, const unsigned char *blob, size_t len);
+CK_RV p11_custody_copy(p11_object *dst, const p11_object *src);
+void p11_custody_drop(p11_object *o);
+int p11_custody_generates(const CK_ATTRIBUTE *t, CK_ULONG n);
+CK_RV p11_custody_check_value(p11_object *o, unsigned char out[3], int *have);
+void p11_custody_login(const unsigned char *tk, size_t len);
+void p11_custody_logout(void);
+void p11_custody_fini(void);
 
 /* random.c */
 CK_RV p11_random(unsigned char *out, size_t len);

@@ -75,7 +75,9 @@ CK_RV C_GetTokenInfo(CK_SLOT_ID slot, CK_TOKEN_INFO_PTR info)
     else
         p11_pad_copy(info->label, sizeof info->label, "");
     p11_pad_copy(info->manufacturerID, sizeof info->manufacturerID, "kcrypt");
-    p11_pad_copy(info->model, sizeof info->model, "AF_ALG token");
+    /* which key custody is in force (README "Key custody") */
+    p11_pad_copy(info->model, sizeof info->model,
+                 p11_custody_kernel() ? "AF_ALG+keyring" : "AF_ALG token");
     memcpy(info->serialNumber, tk->serial, sizeof info->serialNumber);
     if (!tk->initialized)
         p11_pad_copy(info->serialNumber, sizeof info->serialNumber, "0000000000000000");

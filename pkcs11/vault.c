@@ -1,4 +1,6 @@
-/* Key custody on kernels without keyring keys by serial (< 6.2).
+/* Key custody on kernels without keyring keys by serial (< 6.2), and for
+ * extractable keys on any kernel (kernel custody: custody.c, which also
+ * keeps keys shorter than 20 bytes sealed here for the store).
  *
  * A secret key's value is never kept in the clear in this process. At
  * C_Initialize the module draws a random 256-bit vault key from the kernel

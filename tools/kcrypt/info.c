@@ -62,6 +62,13 @@ int cmd_info(int argc, char **argv)
         return report_no_afalg(stderr);
     printf("kernel %s, AF_ALG available, keyring keys by serial: %s\n", p->kernel_release,
            p->keyring_keys ? "yes" : "no (needs Linux >= 6.2)");
+    kc_error kerr = { 0 };
+    if (kc_keyring_custody_ok(&kerr))
+        printf("PKCS#11 token key custody: kernel keyring (non-extractable secret keys as "
+               "encrypted/logon keys, keyed by serial)\n");
+    else
+        printf("PKCS#11 token key custody: sealed vault (key bytes unsealed to key each "
+               "transform; %s)\n", kerr.msg);
     printf("%-18s %-8s %-28s %-50s %8s %-7s %s\n", "ALGORITHM", "KIND", "KERNEL NAME", "DRIVER",
            "PRIORITY", "OFFLOAD", "MODULE");
     int shown = 0;
