@@ -1,5 +1,5 @@
-/* C_Encrypt* and C_Decrypt*: AES-ECB/CBC/CBC_PAD/CTR stream through a
- * kc_cipher; AES-CTS and the AEADs (GCM, CCM, ChaCha20-Poly1305) need the
+/* C_Encrypt* and C_Decrypt*: the block and stream modes (AES-ECB/CBC/
+ * CBC_PAD/CTR/OFB/CFB128, DES3) stream through a kc_cipher; AES-CTS and the AEADs (GCM, CCM, ChaCha20-Poly1305) need the
  * whole message in one kernel request, so their multi-part forms buffer
  * until Final, as SoftHSM does. */
 #include "p11.h"
@@ -32,6 +32,25 @@ static int is_kw(const p11_crypt *op)
     return kc_alg(op->alg)->kind == KC_KIND_KEYWRAP;
 }
 
+/* CTR, OFB, CFB: every byte out at once, no padding */
+static int is_stream(const p11_crypt *op)
+{
+    return kc_alg(op->alg)->mode == KC_MODE_STREAM;
+}
+
+/* XTS, CTS: one kernel request for the whole message */
+static int is_whole(const p11_crypt *op)
+{
+    return kc_alg(op->alg)->mode == KC_MODE_WHOLE;
+}
+
+/* A cipher mode whose only parameter is its IV (the table's size) */
+static int takes_iv_only(const kc_alg_info *a)
+{
+    return a->iv_size && a->chain != KC_CHAIN_COUNTER &&
+           (a->mode == KC_MODE_BLOCK || a->mode == KC_MODE_STREAM || a->mode == KC_MODE_WHOLE);
+}
+
 static CK_RV len_err(const p11_crypt *op)
 {
     return op->dir == OP_ENCRYPT ? CKR_DATA_LEN_RANGE : CKR_ENCRYPTED_DATA_LEN_RANGE;
@@ -46,17 +65,7 @@ static CK_RV params(p11_crypt *op, const CK_MECHANISM *m)
 {
     const void *p = m->pParameter;
     CK_ULONG pl = m->ulParameterLen;
-    switch (m->mechanism) {
-    case CKM_AES_ECB:
-    case CKM_DES3_ECB:
-    case CKM_AES_KEY_WRAP:
-    case CKM_AES_KEY_WRAP_KWP:   /* the RFC's default ICVs only, as C_WrapKey */
-        return p || pl ? CKR_MECHANISM_PARAM_INVALID : CKR_OK;
-    case CKM_AES_CBC:
-    case CKM_AES_CBC_PAD:
-    case CKM_DES3_CBC:
-    case CKM_DES3_CBC_PAD:
-    case CKM_AES_CTS: {
+    if (takes_iv_only(kc_alg(op->alg))) {
         size_t ivlen = kc_alg(op->alg)->iv_size;
         if (!p || pl != ivlen || ivlen > sizeof op->nonce)
             return CKR_MECHANISM_PARAM_INVALID;
@@ -64,6 +73,12 @@ static CK_RV params(p11_crypt *op, const CK_MECHANISM *m)
         op->nonce_len = ivlen;
         return CKR_OK;
     }
+    switch (m->mechanism) {
+    case CKM_AES_ECB:
+    case CKM_DES3_ECB:
+    case CKM_AES_KEY_WRAP:
+    case CKM_AES_KEY_WRAP_KWP:   /* the RFC's default ICVs only, as C_WrapKey */
+        return p || pl ? CKR_MECHANISM_PARAM_INVALID : CKR_OK;
     case CKM_AES_CTR: {
         const CK_AES_CTR_PARAMS *c = p;
         if (!p || pl != sizeof *c || c->ulCounterBits < 1 || c->ulCounterBits > 128)
@@ -174,9 +189,8 @@ static CK_RV init(CK_SESSION_HANDLE hs, p11_dir dir, CK_MECHANISM_PTR m, CK_OBJE
     rv = p11_key_for_use(hs, hk, dir == OP_ENCRYPT ? CKA_ENCRYPT : CKA_DECRYPT, &k);
     if (rv != CKR_OK)
         return rv;
-    CK_KEY_TYPE want = pm->alg == KC_CHACHA20_POLY1305 ? CKK_CHACHA20
-                     : pm->alg == KC_DES3_ECB || pm->alg == KC_DES3_CBC ? CKK_DES3 : CKK_AES;
-    if (k->kt != want)
+    const p11_alg_map *map = p11_alg_map_of(pm->alg);
+    if (!map || k->kt != map->key_type)
         return CKR_KEY_TYPE_INCONSISTENT;
     if (!kc_alg_key_size_ok(kc_alg(pm->alg), k->value_len))
         return CKR_KEY_SIZE_RANGE;
@@ -191,8 +205,8 @@ static CK_RV init(CK_SESSION_HANDLE hs, p11_dir dir, CK_MECHANISM_PTR m, CK_OBJE
     op->mech = m->mechanism;
     op->alg = pm->alg;
     op->key = hk;
-    op->pad = m->mechanism == CKM_AES_CBC_PAD || m->mechanism == CKM_DES3_CBC_PAD;
-    op->whole = is_aead(op) || is_kw(op) || op->alg == KC_AES_CTS;
+    op->pad = map->pad_mech && m->mechanism == map->pad_mech;
+    op->whole = is_aead(op) || is_kw(op) || is_whole(op);
     /* from the one table; a size the buffers cannot hold is refused, not cut */
     op->block = kc_alg(op->alg)->block_size;
     if (op->block == 0 || op->block > sizeof op->last || op->block > sizeof op->blk) {
@@ -225,7 +239,7 @@ static CK_RV init(CK_SESSION_HANDLE hs, p11_dir dir, CK_MECHANISM_PTR m, CK_OBJE
             rv = p11_rv(&err, P11_USE_INIT);
             goto fail;
         }
-        if (op->alg != KC_AES_CTS &&
+        if (!is_whole(op) &&
             kc_cipher_start(op->c, dir == OP_ENCRYPT, op->nonce_len ? op->nonce : NULL,
                             op->nonce_len, &err) != KC_OK) {
             rv = p11_rv(&err, P11_USE_INIT);
@@ -244,7 +258,7 @@ static size_t update_size(const p11_crypt *op, size_t n)
 {
     if (op->whole)
         return 0;
-    if (op->alg == KC_AES_CTR)
+    if (is_stream(op))
         return n;
     size_t total = op->blen + n;
     if (op->pad && op->dir == OP_DECRYPT)   /* keep the last block for Final */
@@ -287,7 +301,7 @@ static CK_RV do_update(p11_crypt *op, const unsigned char *in, size_t n, unsigne
     *outn = 0;
     if (op->whole)
         return buffer(op, in, n);
-    if (op->alg == KC_AES_CTR) {
+    if (is_stream(op)) {
         if (op->ctr_bounded) {
             if (n > op->ctr_left)
                 return len_err(op);   /* ENCRYPTED_ for C_Decrypt* */
@@ -339,9 +353,9 @@ static CK_RV final_size(p11_crypt *op, size_t *need)
 {
     kc_error err = { .status = KC_OK };
     *need = 0;
-    if (op->alg == KC_AES_CTR)
+    if (is_stream(op))
         return CKR_OK;
-    if (op->alg == KC_AES_CTS) {
+    if (is_whole(op)) {
         *need = op->len;
         return op->len < op->nonce_len ? len_err(op) : CKR_OK;
     }
@@ -432,7 +446,7 @@ static CK_RV do_final(p11_crypt *op, unsigned char *out)
 {
     kc_error err;
     kc_status st = KC_OK;
-    if (op->alg == KC_AES_CTR || (!op->pad && !op->whole))
+    if (is_stream(op) || (!op->pad && !op->whole))
         return CKR_OK;
     if (op->pad && op->dir == OP_DECRYPT) {
         memcpy(out, op->last, op->last_n);
@@ -447,7 +461,7 @@ static CK_RV do_final(p11_crypt *op, unsigned char *out)
     }
     if (is_kw(op))
         return kw_final(op, out);
-    if (op->alg == KC_AES_CTS) {
+    if (is_whole(op)) {
         st = kc_cipher_oneshot(op->c, op->dir == OP_ENCRYPT, op->nonce, op->nonce_len, op->buf, op->len,
                                out, &err);
         return st == KC_OK ? CKR_OK : p11_rv(&err, use_of(op));
@@ -519,7 +533,7 @@ static CK_RV one_shot(CK_SESSION_HANDLE hs, p11_dir dir, CK_BYTE_PTR in, CK_ULON
     if (n > P11_LEN_MAX)
         return end(op, len_err(op), 1);
     size_t need;
-    if (!op->whole && !op->pad && op->alg != KC_AES_CTR && n % op->block)
+    if (!op->whole && !op->pad && !is_stream(op) && n % op->block)
         return end(op, len_err(op), 1);
     if (op->pad && dir == OP_DECRYPT && (n % op->block || !n))
         return end(op, CKR_ENCRYPTED_DATA_LEN_RANGE, 1);
@@ -532,7 +546,7 @@ static CK_RV one_shot(CK_SESSION_HANDLE hs, p11_dir dir, CK_BYTE_PTR in, CK_ULON
         if (dir == OP_DECRYPT && n < tl)
             return end(op, CKR_ENCRYPTED_DATA_LEN_RANGE, 1);
         need = dir == OP_ENCRYPT ? n + tl : n - tl;
-        if (op->alg == KC_AES_CTS && n < op->nonce_len)
+        if (is_whole(op) && n < op->nonce_len)
             return end(op, len_err(op), 1);
     } else if (op->pad) {
         need = dir == OP_ENCRYPT ? n / op->block * op->block + op->block : n;

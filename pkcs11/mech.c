@@ -1,5 +1,5 @@
 /* The token's mechanisms, derived from common/'s one algorithm table
- * (kc_alg_info.p11_mech / p11_mech_general) and offered only where
+ * (mechmap.c) and offered only where
  * kc_available() says the running kernel binds the algorithm. The few
  * entries that are not an algorithm of their own (CBC_PAD is CBC plus
  * padding done here, the key generators are the DRBG) are derived from
@@ -9,7 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_MECHS 96
+/* each table row gives at most two (plain and _PAD or _GENERAL), plus the
+ * key generators, plus room for the RSA mechanisms (rsa_op.c) */
+#define MAX_MECHS (2 * KC_ALG_COUNT + 4 + 32)
 static p11_mech mechs[MAX_MECHS];
 static size_t nmechs;
 static pid_t built_for;
@@ -40,36 +42,34 @@ static void build(void)
     nmechs = 0;
     for (int i = 0; i < KC_ALG_COUNT; i++) {
         const kc_alg_info *a = kc_alg((kc_alg_id)i);
-        /* XTS needs the two-key CKK_AES_XTS type, which this token does not model. */
-        if (!a->p11_mech || a->id == KC_AES_XTS || !kc_available(a->id))
+        const p11_alg_map *pm = p11_alg_map_of(a->id);
+        if (!pm || !kc_available(a->id))
             continue;
         CK_ULONG min, max;
         key_range(a, &min, &max);
         switch (a->kind) {
         case KC_KIND_SKCIPHER:
         case KC_KIND_AEAD:
-            add(a->p11_mech, a->id, 0, min, max, CKF_ENCRYPT | CKF_DECRYPT);
-            if (a->id == KC_AES_CBC)
-                add(CKM_AES_CBC_PAD, a->id, 0, min, max, CKF_ENCRYPT | CKF_DECRYPT);
-            if (a->id == KC_DES3_CBC)
-                add(CKM_DES3_CBC_PAD, a->id, 0, min, max, CKF_ENCRYPT | CKF_DECRYPT);
+            add(pm->mech, a->id, 0, min, max, CKF_ENCRYPT | CKF_DECRYPT);
+            if (pm->pad_mech)
+                add(pm->pad_mech, a->id, 0, min, max, CKF_ENCRYPT | CKF_DECRYPT);
             break;
         case KC_KIND_HASH:
-            add(a->p11_mech, a->id, 0, 0, 0, CKF_DIGEST);
+            add(pm->mech, a->id, 0, 0, 0, CKF_DIGEST);
             break;
         case KC_KIND_MAC:
             if (!a->key_sizes) {   /* HMAC: any key length; sizes in bytes */
                 min = 1;
                 max = 512;
             }
-            add(a->p11_mech, a->id, 0, min, max, CKF_SIGN | CKF_VERIFY);
-            if (a->p11_mech_general)
-                add(a->p11_mech_general, a->id, 1, min, max, CKF_SIGN | CKF_VERIFY);
+            add(pm->mech, a->id, 0, min, max, CKF_SIGN | CKF_VERIFY);
+            if (pm->general)
+                add(pm->general, a->id, 1, min, max, CKF_SIGN | CKF_VERIFY);
             break;
         case KC_KIND_KEYWRAP:
             /* PKCS#11 3.0's mechanism table: KW and KWP also encrypt and
              * decrypt (encrypt.c keeps that apart from wrapping keys) */
-            add(a->p11_mech, a->id, 0, min, max,
+            add(pm->mech, a->id, 0, min, max,
                 CKF_WRAP | CKF_UNWRAP | CKF_ENCRYPT | CKF_DECRYPT);
             break;
         case KC_KIND_RNG:
@@ -115,16 +115,7 @@ size_t p11_mech_list(CK_MECHANISM_TYPE *out, size_t max)
 
 CK_KEY_TYPE p11_hmac_key_type(kc_alg_id alg)
 {
-    switch (alg) {
-    case KC_HMAC_SHA1: return CKK_SHA_1_HMAC;
-    case KC_HMAC_SHA224: return CKK_SHA224_HMAC;
-    case KC_HMAC_SHA256: return CKK_SHA256_HMAC;
-    case KC_HMAC_SHA384: return CKK_SHA384_HMAC;
-    case KC_HMAC_SHA512: return CKK_SHA512_HMAC;
-    case KC_HMAC_SHA3_224: return CKK_SHA3_224_HMAC;
-    case KC_HMAC_SHA3_256: return CKK_SHA3_256_HMAC;
-    case KC_HMAC_SHA3_384: return CKK_SHA3_384_HMAC;
-    case KC_HMAC_SHA3_512: return CKK_SHA3_512_HMAC;
-    default: return CKK_GENERIC_SECRET;
-    }
+    const p11_alg_map *m = p11_alg_map_of(alg);
+    return m && kc_alg(alg)->kind == KC_KIND_MAC && kc_alg(alg)->digest != KC_ALG_COUNT
+               ? m->key_type : CKK_GENERIC_SECRET;
 }

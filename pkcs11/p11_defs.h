@@ -17,6 +17,20 @@
 #define CKK_SHA3_384_HMAC (0x38UL)
 #define CKK_SHA3_512_HMAC (0x39UL)
 #endif
+#ifndef CKM_SHA3_256
+#define CKM_SHA3_256              (0x2b0UL)
+#define CKM_SHA3_256_HMAC         (0x2b1UL)
+#define CKM_SHA3_256_HMAC_GENERAL (0x2b2UL)
+#define CKM_SHA3_224              (0x2b5UL)
+#define CKM_SHA3_224_HMAC         (0x2b6UL)
+#define CKM_SHA3_224_HMAC_GENERAL (0x2b7UL)
+#define CKM_SHA3_384              (0x2c0UL)
+#define CKM_SHA3_384_HMAC         (0x2c1UL)
+#define CKM_SHA3_384_HMAC_GENERAL (0x2c2UL)
+#define CKM_SHA3_512              (0x2d0UL)
+#define CKM_SHA3_512_HMAC         (0x2d1UL)
+#define CKM_SHA3_512_HMAC_GENERAL (0x2d2UL)
+#endif
 #ifndef CKM_AES_CMAC_GENERAL
 #define CKM_AES_CMAC_GENERAL (0x108bUL)
 #endif
@@ -31,9 +45,6 @@
 #endif
 #ifndef CKM_AES_CCM
 #define CKM_AES_CCM (0x1088UL)
-#endif
-#ifndef CKM_SHA3_256
-#define CKM_SHA3_256 (0x2b0UL)
 #endif
 #ifndef CKF_INTERFACE_FORK_SAFE
 #define CKF_INTERFACE_FORK_SAFE (0x1UL)

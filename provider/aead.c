@@ -26,9 +26,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* CCM: nonce, tag and message lengths are fixed before the data */
 static int is_ccm(const kcp_aead *a)
 {
-    return a->alg == KC_AES_CCM;
+    return kc_alg(a->alg)->lengths_upfront;
+}
+
+/* GCM: an IV generator (random IV on encrypt, TLS invocation field) */
+static int has_ivgen(const kcp_aead *a)
+{
+    return kc_alg(a->alg)->tls_nonce == KC_TLS_NONCE_FIXED_IVGEN;
+}
+
+/* Outside CCM (which checks against the length set): the table's rule */
+static int nonce_len_ok(const kcp_aead *a, size_t n)
+{
+    const kc_alg_info *i = kc_alg(a->alg);
+    return i->nonce_any_len ? n >= 1 && n <= KCP_IV_MAX : kc_alg_len_in(i->nonce_lens, n);
 }
 
 /* The tag length an encryption request produces: CCM's M, else the full
@@ -133,8 +147,7 @@ static int aead_init(kcp_aead *a, const unsigned char *key, size_t keylen,
 {
     a->enc = enc;
     if (iv) {
-        int ok = is_ccm(a) ? ivlen == a->ivlen
-                 : a->alg == KC_AES_GCM ? ivlen >= 1 && ivlen <= KCP_IV_MAX : ivlen == 12;
+        int ok = is_ccm(a) ? ivlen == a->ivlen : nonce_len_ok(a, ivlen);
         if (!ok) {
             KCP_ERR(a->p, KCP_R_INVALID_IV_LENGTH, "%s: invalid IV length %zu", a->name, ivlen);
             return 0;
@@ -178,7 +191,7 @@ static int need_iv(kcp_aead *a)
         KCP_ERR(a->p, KCP_R_BAD_STATE, "%s: no key set", a->name);
         return 0;
     }
-    if (a->iv_state == IV_NONE && a->enc && a->alg == KC_AES_GCM) {
+    if (a->iv_state == IV_NONE && a->enc && has_ivgen(a)) {
         if (!kcp_getrandom(a->iv, a->ivlen)) {
             KCP_ERR(a->p, KCP_R_KERNEL_FAILURE, "%s: getrandom failed", a->name);
             return 0;
@@ -510,7 +523,7 @@ static const OSSL_PARAM *aead_settable_ctx(void *cctx, void *provctx)
 
 static int put_iv(kcp_aead *a, OSSL_PARAM *q)
 {
-    if (a->iv_state == IV_NONE && a->enc && a->alg == KC_AES_GCM && a->key_set && !need_iv(a))
+    if (a->iv_state == IV_NONE && a->enc && has_ivgen(a) && a->key_set && !need_iv(a))
         return 0;
     if (q->data && q->data_size < a->ivlen) {
         KCP_ERR(a->p, KCP_R_INVALID_IV_LENGTH, "%s: IV buffer too small", a->name);
@@ -569,8 +582,9 @@ static int set_tag(kcp_aead *a, const OSSL_PARAM *q)
 {
     size_t sz = q->data_size;
     int ok = q->data_type == OSSL_PARAM_OCTET_STRING &&
-             (is_ccm(a) ? sz >= 4 && sz <= 16 && !(sz & 1) : sz >= 1 && sz <= KCP_TAG_MAX);
-    if (!ok || (a->alg == KC_AES_GCM && !q->data)) {
+             (is_ccm(a) ? kc_alg_len_in(kc_alg(a->alg)->tag_lens, sz)
+                        : sz >= 1 && sz <= KCP_TAG_MAX);
+    if (!ok || (has_ivgen(a) && !q->data)) {
         KCP_ERR(a->p, KCP_R_INVALID_TAG, "%s: invalid tag length %zu", a->name, sz);
         return 0;
     }
@@ -592,8 +606,7 @@ static int set_ivlen(kcp_aead *a, const OSSL_PARAM *q)
     size_t sz;
     if (!OSSL_PARAM_get_size_t(q, &sz))
         return 0;
-    int ok = is_ccm(a) ? sz >= 7 && sz <= 13
-             : a->alg == KC_AES_GCM ? sz >= 1 && sz <= KCP_IV_MAX : sz == 12;
+    int ok = is_ccm(a) ? kc_alg_len_in(kc_alg(a->alg)->nonce_lens, sz) : nonce_len_ok(a, sz);
     if (!ok) {
         KCP_ERR(a->p, KCP_R_INVALID_IV_LENGTH, "%s: invalid IV length %zu", a->name, sz);
         return 0;
@@ -646,8 +659,7 @@ static int aead_set_ctx_params(void *vctx, const OSSL_PARAM params[])
 int kcp_aead_get_params(int slot, OSSL_PARAM params[])
 {
     const kcp_slot *s = kcp_slot_get(slot);
-    unsigned mode = s->alg == KC_AES_GCM ? EVP_CIPH_GCM_MODE
-                    : s->alg == KC_AES_CCM ? EVP_CIPH_CCM_MODE : 0;
+    unsigned mode = kcp_evp_mode(kc_alg(s->alg)->evp_mode);
     /* as OpenSSL reports them: 96-bit IVs at cipher level, CCM included */
     return kcp_cipher_generic_get_params(params, mode, s->keylen, 1, 12, 1, 1);
 }

@@ -45,7 +45,7 @@ void kcp_aead_drop_kernel(kcp_aead *a)
 
 size_t kcp_aead_kernel_limit(kcp_aead *a)
 {
-    int r = ensure_kernel(a, a->k ? a->k_taglen : a->alg == KC_AES_CCM ? a->taglen : KCP_TAG_MAX);
+    int r = ensure_kernel(a, a->k ? a->k_taglen : kc_alg(a->alg)->lengths_upfront ? a->taglen : KCP_TAG_MAX);
     if (r < 0)   /* each request will find its own way (kcp_aead_request) */
         return KCP_AEAD_REQUEST_LIMIT;
     if (r == 0)
@@ -65,7 +65,7 @@ static int soft_request(kcp_aead *a, int enc, const unsigned char *nonce, size_t
         !(c = kcp_soft_cipher(a->p, a->alg, a->keylen)))
         return 0;
     EVP_CIPHER_CTX *x = EVP_CIPHER_CTX_new();
-    int ccm = a->alg == KC_AES_CCM, n = 0, ok;
+    int ccm = kc_alg(a->alg)->lengths_upfront, n = 0, ok;
     unsigned char dummy;
     if (len > INT_MAX || aadlen > INT_MAX) {
         KCP_ERR(a->p, KCP_R_INVALID_ARGUMENT, "%s: request too large", a->name);

@@ -17,7 +17,7 @@
 
 static size_t record_taglen(const kcp_aead *a)
 {
-    return a->alg == KC_AES_CCM ? a->taglen : KCP_TAG_MAX;
+    return kc_alg(a->alg)->lengths_upfront ? a->taglen : KCP_TAG_MAX;
 }
 
 int kcp_aead_tls_set_aad(kcp_aead *a, const unsigned char *aad, size_t len)
@@ -27,11 +27,10 @@ int kcp_aead_tls_set_aad(kcp_aead *a, const unsigned char *aad, size_t len)
     memcpy(a->tls_aad, aad, len);
     size_t n = (size_t)aad[11] << 8 | aad[12];
     size_t tag = record_taglen(a);
-    if (a->alg != KC_CHACHA20_POLY1305) {
-        if (n < EXPLICIT_IV)
-            return 0;
-        n -= EXPLICIT_IV;
-    }
+    size_t head = kc_alg(a->alg)->tls_explicit_nonce;
+    if (n < head)
+        return 0;
+    n -= head;
     if (!a->enc) {
         if (n < tag)
             return 0;
@@ -48,8 +47,8 @@ int kcp_aead_tls_set_aad(kcp_aead *a, const unsigned char *aad, size_t len)
 
 int kcp_aead_tls_set_fixed(kcp_aead *a, const unsigned char *fixed, size_t len)
 {
-    switch (a->alg) {
-    case KC_AES_GCM:
+    switch (kc_alg(a->alg)->tls_nonce) {
+    case KC_TLS_NONCE_FIXED_IVGEN:
         if (len == (size_t)-1) {     /* EVP's "restore the whole IV" */
             memcpy(a->iv, fixed, a->ivlen);
         } else {
@@ -64,19 +63,22 @@ int kcp_aead_tls_set_fixed(kcp_aead *a, const unsigned char *fixed, size_t len)
         a->iv_gen = 1;
         a->iv_state = IV_SET;
         return 1;
-    case KC_AES_CCM:
+    case KC_TLS_NONCE_FIXED_SEQ:
         if (len != 4)
             return 0;
         memcpy(a->iv, fixed, len);
         return 1;
-    default:
+    case KC_TLS_NONCE_XOR_SEQ:
         if (len != 12)
             return 0;
         memcpy(a->iv, fixed, len);
         a->ivlen = 12;
         a->iv_state = IV_SET;
         return 1;
+    case KC_TLS_NONCE_NA:
+        break;
     }
+    return 0;
 }
 
 static void ctr64_inc(unsigned char *c)
@@ -88,7 +90,7 @@ static void ctr64_inc(unsigned char *c)
 
 int kcp_aead_tls_get_ivgen(kcp_aead *a, unsigned char *out, size_t len)
 {
-    if (a->alg != KC_AES_GCM || !a->iv_gen || !a->key_set)
+    if (kc_alg(a->alg)->tls_nonce != KC_TLS_NONCE_FIXED_IVGEN || !a->iv_gen || !a->key_set)
         return 0;
     if (len == 0 || len > a->ivlen)
         len = a->ivlen;
@@ -100,7 +102,8 @@ int kcp_aead_tls_get_ivgen(kcp_aead *a, unsigned char *out, size_t len)
 
 int kcp_aead_tls_set_ivinv(kcp_aead *a, const unsigned char *in, size_t len)
 {
-    if (a->alg != KC_AES_GCM || !a->iv_gen || !a->key_set || a->enc || len > a->ivlen)
+    if (kc_alg(a->alg)->tls_nonce != KC_TLS_NONCE_FIXED_IVGEN || !a->iv_gen || !a->key_set ||
+        a->enc || len > a->ivlen)
         return 0;
     memcpy(a->iv + a->ivlen - len, in, len);
     a->iv_state = IV_SET;
@@ -111,8 +114,9 @@ int kcp_aead_tls_record(kcp_aead *a, unsigned char *out, size_t *outl, size_t ou
                         const unsigned char *in, size_t inl)
 {
     size_t tag = record_taglen(a);
-    int chacha = a->alg == KC_CHACHA20_POLY1305;
-    size_t head = chacha ? 0 : EXPLICIT_IV;
+    kc_tls_nonce rule = kc_alg(a->alg)->tls_nonce;
+    int chacha = rule == KC_TLS_NONCE_XOR_SEQ;
+    size_t head = kc_alg(a->alg)->tls_explicit_nonce;
     unsigned char nonce[KCP_IV_MAX];
     *outl = 0;
     a->tls_aad_set = 0;    /* one record per AAD, whatever happens */
@@ -124,8 +128,8 @@ int kcp_aead_tls_record(kcp_aead *a, unsigned char *out, size_t *outl, size_t ou
         return 0;
     }
     size_t plen = inl - head - tag;
-    size_t nlen = a->alg == KC_AES_CCM ? 12 : a->ivlen;
-    if (a->alg == KC_AES_GCM) {
+    size_t nlen = rule == KC_TLS_NONCE_FIXED_SEQ ? 12 : a->ivlen;
+    if (rule == KC_TLS_NONCE_FIXED_IVGEN) {
         if (a->enc) {
             if (!kcp_aead_tls_get_ivgen(a, out, EXPLICIT_IV))
                 goto state;
@@ -137,15 +141,17 @@ int kcp_aead_tls_record(kcp_aead *a, unsigned char *out, size_t *outl, size_t ou
                 goto state;
             memcpy(nonce, a->iv, a->ivlen);
         }
-    } else if (a->alg == KC_AES_CCM) {
+    } else if (rule == KC_TLS_NONCE_FIXED_SEQ) {
         if (a->enc)          /* RFC 6655: the explicit nonce is the sequence number */
             memcpy(out, a->tls_aad, EXPLICIT_IV);
         memcpy(a->iv + 4, in, EXPLICIT_IV);
         memcpy(nonce, a->iv, 12);
-    } else {
+    } else if (rule == KC_TLS_NONCE_XOR_SEQ) {
         memcpy(nonce, a->iv, 12);
         for (int i = 0; i < 8; i++)
             nonce[4 + i] ^= a->tls_aad[i];
+    } else {
+        goto state;   /* the table gives this AEAD no TLS nonce rule */
     }
 
     kcp_count(KCP_ST_AEAD_RECORDS, 1);

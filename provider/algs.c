@@ -5,19 +5,25 @@
  * algorithm they are for, so each advertised (algorithm, key size) pair
  * gets a slot: a pair of tiny trampolines that pass the slot number on.
  * The slots are filled from the table once per process; each provider
- * instance then lists the slots its config and the kernel allow. */
+ * instance then lists the slots its config and the kernel allow. There is
+ * room for every row at every key size it may have (KC_KEY_SIZES_MAX, which
+ * the table check enforces), so a table that grows past the trampolines
+ * fails to compile instead of losing algorithms. */
 #include "prov.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define NSLOTS 48
+#define NSLOTS (KC_ALG_COUNT * KC_KEY_SIZES_MAX)
+#define NTRAMPOLINES 128
+_Static_assert(NSLOTS <= NTRAMPOLINES,
+               "the algorithm table outgrew the trampolines: add T8/E8 lines below");
 #define MAX_FUNCS 32
 
-static kcp_slot slots[NSLOTS];
+static kcp_slot slots[NTRAMPOLINES];
 static int nslots;
-static OSSL_DISPATCH slot_disp[NSLOTS][MAX_FUNCS];
+static OSSL_DISPATCH slot_disp[NTRAMPOLINES][MAX_FUNCS];
 static pthread_once_t slots_once = PTHREAD_ONCE_INIT;
 
 const kcp_slot *kcp_slot_get(int slot)
@@ -57,15 +63,30 @@ T8(16, 17, 18, 19, 20, 21, 22, 23)
 T8(24, 25, 26, 27, 28, 29, 30, 31)
 T8(32, 33, 34, 35, 36, 37, 38, 39)
 T8(40, 41, 42, 43, 44, 45, 46, 47)
+T8(48, 49, 50, 51, 52, 53, 54, 55)
+T8(56, 57, 58, 59, 60, 61, 62, 63)
+T8(64, 65, 66, 67, 68, 69, 70, 71)
+T8(72, 73, 74, 75, 76, 77, 78, 79)
+T8(80, 81, 82, 83, 84, 85, 86, 87)
+T8(88, 89, 90, 91, 92, 93, 94, 95)
+T8(96, 97, 98, 99, 100, 101, 102, 103)
+T8(104, 105, 106, 107, 108, 109, 110, 111)
+T8(112, 113, 114, 115, 116, 117, 118, 119)
+T8(120, 121, 122, 123, 124, 125, 126, 127)
 #define E(n) { newctx_##n, get_params_##n }
 #define E8(a, b, c, d, e, f, g, h) E(a), E(b), E(c), E(d), E(e), E(f), E(g), E(h)
 static const struct {
     void *(*newctx)(void *);
     int (*get_params)(OSSL_PARAM[]);
-} trampolines[NSLOTS] = {
+} trampolines[NTRAMPOLINES] = {
     E8(0, 1, 2, 3, 4, 5, 6, 7),         E8(8, 9, 10, 11, 12, 13, 14, 15),
     E8(16, 17, 18, 19, 20, 21, 22, 23), E8(24, 25, 26, 27, 28, 29, 30, 31),
     E8(32, 33, 34, 35, 36, 37, 38, 39), E8(40, 41, 42, 43, 44, 45, 46, 47),
+    E8(48, 49, 50, 51, 52, 53, 54, 55), E8(56, 57, 58, 59, 60, 61, 62, 63),
+    E8(64, 65, 66, 67, 68, 69, 70, 71), E8(72, 73, 74, 75, 76, 77, 78, 79),
+    E8(80, 81, 82, 83, 84, 85, 86, 87), E8(88, 89, 90, 91, 92, 93, 94, 95),
+    E8(96, 97, 98, 99, 100, 101, 102, 103), E8(104, 105, 106, 107, 108, 109, 110, 111),
+    E8(112, 113, 114, 115, 116, 117, 118, 119), E8(120, 121, 122, 123, 124, 125, 126, 127),
 };
 
 /* Expand the table's "%u" (key size in bits) without treating the table's
@@ -112,7 +133,7 @@ static const OSSL_DISPATCH *template_of(kc_kind kind)
 static void add_slot(kc_alg_id id, size_t keylen, unsigned bits)
 {
     if (nslots == NSLOTS)
-        return;   /* the table grew past the trampolines; the test of all names catches it */
+        return;   /* cannot happen: NSLOTS covers every row at KC_KEY_SIZES_MAX sizes */
     const kc_alg_info *a = kc_alg(id);
     kcp_slot *s = &slots[nslots];
     char *names = names_for(a, bits);
@@ -151,7 +172,7 @@ static void build_slots(void)
         /* ask the table rather than decode its bit set */
         for (size_t n = 8; n <= 64; n += 8)
             if (kc_alg_key_size_ok(a, n))
-                add_slot((kc_alg_id)id, n, (unsigned)(id == KC_AES_XTS ? n * 4 : n * 8));
+                add_slot((kc_alg_id)id, n, kc_alg_key_bits(a, n));
     }
 }
 

@@ -33,14 +33,22 @@ static size_t iv_len_of(kc_alg_id alg)
     return kc_alg(alg)->iv_size;
 }
 
-static unsigned mode_of(kc_alg_id alg)
+/* The table's mode class: stream modes (CTR, OFB, CFB) chain a keystream
+ * position ("num"); whole-message modes (XTS) take one data unit per call. */
+static int is_stream(kc_alg_id alg)
 {
-    switch (alg) {
-    case KC_AES_ECB: case KC_DES3_ECB: return EVP_CIPH_ECB_MODE;
-    case KC_AES_CBC: case KC_DES3_CBC: return EVP_CIPH_CBC_MODE;
-    case KC_AES_CTR: return EVP_CIPH_CTR_MODE;
-    default: return EVP_CIPH_XTS_MODE;
-    }
+    return kc_alg(alg)->mode == KC_MODE_STREAM;
+}
+
+static int is_unit(kc_alg_id alg)
+{
+    return kc_alg(alg)->mode == KC_MODE_WHOLE;
+}
+
+static int keystream_in_iv(kc_alg_id alg)
+{
+    /* OFB and CFB keep the unused keystream in the IV; CTR's IV is the next counter */
+    return kc_alg(alg)->chain != KC_CHAIN_COUNTER;
 }
 
 void *kcp_cipher_newctx(void *provctx, int slot)
@@ -96,7 +104,7 @@ static void cipher_free(void *vctx)
  * next request starts from src's chaining IV. */
 static int carry_position(const kcp_cipher *src, kcp_cipher *k)
 {
-    if (!src->started || !iv_len_of(src->alg) || src->alg == KC_AES_XTS)
+    if (!src->started || !iv_len_of(src->alg) || is_unit(src->alg))
         return 1;
     kc_error e;
     kc_error_clear(&e);
@@ -105,10 +113,11 @@ static int carry_position(const kcp_cipher *src, kcp_cipher *k)
         return 0;
     }
     size_t partial = (size_t)(src->ctr_bytes % k->ivlen);
-    if (src->alg == KC_AES_CTR && partial) {
+    if (is_stream(src->alg) && partial) {
         /* common/ advanced the counter past the partly used block:
          * step back and regenerate the part already consumed */
-        for (int i = (int)k->ivlen - 1; i >= 0 && k->iv[i]-- == 0; i--)
+        for (int i = (int)k->ivlen - 1; !keystream_in_iv(src->alg) && i >= 0 && k->iv[i]-- == 0;
+             i--)
             ;
         k->ctr_skip = partial;
     }
@@ -164,7 +173,7 @@ static int set_key(kcp_cipher *k, const unsigned char *key, size_t keylen)
                 k->keylen, keylen);
         return 0;
     }
-    if (k->alg == KC_AES_XTS && k->enc &&
+    if (kc_alg(k->alg)->key_parts == 2 && k->enc &&
         CRYPTO_memcmp(key, key + keylen / 2, keylen / 2) == 0) {
         /* IEEE 1619 forbids equal halves; OpenSSL refuses them for encryption */
         KCP_ERR(k->p, KCP_R_INVALID_ARGUMENT, "%s: the two halves of the XTS key are equal",
@@ -254,6 +263,13 @@ int kcp_cipher_kernel_start(kcp_cipher *k)
         return 0;
     }
     k->started = 1;
+    if (k->ctr_skip && keystream_in_iv(k->alg)) {
+        if (kc_cipher_set_num(k->c, k->ctr_skip, &e) != KC_OK) {
+            KCP_ERR_KC(k->p, &e, k->name);
+            return 0;
+        }
+        k->ctr_skip = 0;
+    }
     if (k->ctr_skip) {
         unsigned char zeros[KCP_BLOCK_MAX] = { 0 }, junk[KCP_BLOCK_MAX];
         size_t n;
@@ -282,6 +298,18 @@ static int engine_start(kcp_cipher *k)
                 k->name);
         drop_engine(k);
         return 0;
+    }
+    if (k->ctr_skip && keystream_in_iv(k->alg)) {
+        OSSL_PARAM num[2] = { OSSL_PARAM_construct_uint(OSSL_CIPHER_PARAM_NUM, &(unsigned){
+                                  (unsigned)k->ctr_skip }),
+                              OSSL_PARAM_construct_end() };
+        if (!EVP_CIPHER_CTX_set_params(k->engine, num)) {
+            KCP_ERR(k->p, KCP_R_SOFTWARE_FAILED, "%s: default implementation refused num",
+                    k->name);
+            drop_engine(k);
+            return 0;
+        }
+        k->ctr_skip = 0;
     }
     if (k->ctr_skip) {
         unsigned char zeros[KCP_BLOCK_MAX] = { 0 }, junk[KCP_BLOCK_MAX];
@@ -368,7 +396,7 @@ static int soft_update(kcp_cipher *k, unsigned char *out, size_t *outl, const un
         return 0;
     }
     *outl = (size_t)n;
-    if (k->alg == KC_AES_CTR)
+    if (is_stream(k->alg))
         k->ctr_bytes += inl;
     return 1;
 }
@@ -471,13 +499,13 @@ static int cipher_update(void *vctx, unsigned char *out, size_t *outl, size_t ou
     *outl = 0;
     if (k->tlsversion)
         return kcp_cipher_tls_record(k, out, outl, outsize, in, inl);
-    if (!inl && k->alg != KC_AES_XTS)   /* XTS: an empty unit is refused, as in OpenSSL */
+    if (!inl && !is_unit(k->alg))   /* XTS: an empty unit is refused, as in OpenSSL */
         return 1;
     if (!k->key_set) {
         KCP_ERR(k->p, KCP_R_BAD_STATE, "%s: no key set", k->name);
         return 0;
     }
-    if (k->alg == KC_AES_XTS) {
+    if (is_unit(k->alg)) {
         if (outsize < inl) {
             KCP_ERR(k->p, KCP_R_OUTPUT_TOO_SMALL, "%s: output too small", k->name);
             return 0;
@@ -492,7 +520,7 @@ static int cipher_update(void *vctx, unsigned char *out, size_t *outl, size_t ou
         return 0;
     if (k->soft)
         return soft_update(k, out, outl, in, inl);
-    if (k->alg == KC_AES_CTR) {
+    if (is_stream(k->alg)) {
         if (outsize < inl) {
             KCP_ERR(k->p, KCP_R_OUTPUT_TOO_SMALL, "%s: output too small", k->name);
             return 0;
@@ -511,12 +539,12 @@ static int cipher_update(void *vctx, unsigned char *out, size_t *outl, size_t ou
  * used, as OpenSSL's "num" continues the keystream. */
 static void ctr_resume_partial(kcp_cipher *k)
 {
-    if (k->alg != KC_AES_CTR)
+    if (!is_stream(k->alg))
         return;
     size_t partial = (size_t)(k->ctr_bytes % k->ivlen);
     if (!partial)
         return;
-    for (int i = (int)k->ivlen - 1; i >= 0 && k->iv[i]-- == 0; i--)
+    for (int i = (int)k->ivlen - 1; !keystream_in_iv(k->alg) && i >= 0 && k->iv[i]-- == 0; i--)
         ;
     k->ctr_skip = partial;
 }
@@ -555,7 +583,7 @@ static int cipher_final(void *vctx, unsigned char *out, size_t *outl, size_t out
 {
     kcp_cipher *k = vctx;
     *outl = 0;
-    if (k->tlsversion || k->alg == KC_AES_XTS)
+    if (k->tlsversion || is_unit(k->alg))
         return 1;
     if (k->soft) {
         int n = 0;
@@ -569,7 +597,7 @@ static int cipher_final(void *vctx, unsigned char *out, size_t *outl, size_t out
         *outl = (size_t)n;
         return 1;
     }
-    if (k->alg == KC_AES_CTR) {
+    if (is_stream(k->alg)) {
         kernel_finish(k);
         return 1;
     }
@@ -633,9 +661,9 @@ static int cipher_cipher(void *vctx, unsigned char *out, size_t *outl, size_t ou
         KCP_ERR(k->p, KCP_R_OUTPUT_TOO_SMALL, "%s: output too small", k->name);
         return 0;
     }
-    if (!inl && k->alg != KC_AES_XTS)
+    if (!inl && !is_unit(k->alg))
         return 1;
-    if (k->alg == KC_AES_XTS) {
+    if (is_unit(k->alg)) {
         if (!xts_unit(k, out, in, inl))
             return 0;
     } else {
@@ -730,7 +758,7 @@ static int cipher_get_ctx_params(void *vctx, OSSL_PARAM params[])
         !OSSL_PARAM_set_uint(q, (unsigned)k->pad))
         return 0;
     if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_NUM)) &&
-        !OSSL_PARAM_set_uint(q, (unsigned)(k->alg == KC_AES_CTR ? k->ctr_bytes % k->ivlen : 0)))
+        !OSSL_PARAM_set_uint(q, (unsigned)(is_stream(k->alg) ? k->ctr_bytes % k->ivlen : 0)))
         return 0;
     if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_IV)) && ivlen &&
         !set_iv_param(q, k->oiv, ivlen))
@@ -740,7 +768,7 @@ static int cipher_get_ctx_params(void *vctx, OSSL_PARAM params[])
         memcpy(cur, k->iv, sizeof(cur));
         if (k->engine) {
             EVP_CIPHER_CTX_get_updated_iv(k->engine, cur, ivlen);
-        } else if (k->started && k->alg != KC_AES_XTS) {
+        } else if (k->started && !is_unit(k->alg)) {
             kc_error e;
             kc_error_clear(&e);
             kc_cipher_get_iv(k->c, cur, ivlen, &e);
@@ -777,7 +805,7 @@ static int cipher_set_ctx_params(void *vctx, const OSSL_PARAM params[])
     if ((q = OSSL_PARAM_locate_const(params, OSSL_CIPHER_PARAM_NUM))) {
         if (!OSSL_PARAM_get_uint(q, &u))
             return 0;
-        if (u != (k->alg == KC_AES_CTR ? k->ctr_bytes % k->ivlen : 0)) {
+        if (u != (is_stream(k->alg) ? k->ctr_bytes % k->ivlen : 0)) {
             KCP_ERR(k->p, KCP_R_UNSUPPORTED, "%s: moving the stream position (num) is not supported",
                     k->name);
             return 0;
@@ -873,8 +901,8 @@ int kcp_cipher_get_params(int slot, OSSL_PARAM params[])
     const kcp_slot *s = kcp_slot_get(slot);
     size_t bs = kc_alg(s->alg)->block_size;
     OSSL_PARAM *q;
-    if (!kcp_cipher_generic_get_params(params, mode_of(s->alg), s->keylen, bs,
-                                       iv_len_of(s->alg), 0, s->alg == KC_AES_XTS))
+    if (!kcp_cipher_generic_get_params(params, kcp_evp_mode(kc_alg(s->alg)->evp_mode), s->keylen,
+                                       bs, iv_len_of(s->alg), 0, kc_alg(s->alg)->iv_required))
         return 0;
     /* the default provider's DES ciphers make random keys (des3_random_key) */
     if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_HAS_RAND_KEY)) &&

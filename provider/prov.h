@@ -164,6 +164,7 @@ typedef struct {
 const kcp_slot *kcp_slot_get(int slot);
 /* The table's OpenSSL name with its "%u" replaced by bits. */
 void kcp_expand_name(char *out, size_t n, const char *pattern, unsigned bits);
+unsigned kcp_evp_mode(kc_evp_mode m);   /* EVP_CIPH_*_MODE for the table's mode */
 int kcp_group_of(kc_alg_id alg);
 
 /* soft.c: OpenSSL's default implementation, for what the kernel cannot take. */

@@ -70,11 +70,11 @@ const EVP_CIPHER *kcp_soft_cipher(kcp_prov *p, kc_alg_id alg, size_t keylen)
     kcp_soft *s = &p->soft;
     const kc_alg_info *info = kc_alg(alg);
     char name[64];
-    /* XTS names the size of one of its two AES keys */
-    unsigned bits = (unsigned)(keylen * 8 / (alg == KC_AES_XTS ? 2 : 1));
+    /* names count the bits of one key part (XTS: one of its two AES keys) */
+    unsigned bits = kc_alg_key_bits(info, keylen);
     /* one cache slot per key size: 16/24/32, XTS 32/48/64 (OpenSSL has no
      * AES-192-XTS, so a 48-byte XTS key finds none and is refused) */
-    size_t unit = alg == KC_AES_XTS ? keylen / 2 : keylen;
+    size_t unit = keylen / info->key_parts;
     int idx = unit == 16 ? 0 : unit == 24 ? 1 : 2;
     kcp_expand_name(name, sizeof(name), info->ossl_name, bits);
     pthread_mutex_lock(&s->lock);

@@ -27,22 +27,14 @@ struct kc_aead {
 
 int kc_aead_nonce_len_ok(kc_alg_id alg, size_t n)
 {
-    switch (alg) {
-    case KC_AES_GCM: return n == 12; /* the kernel's gcm(aes) has no GHASH'd nonces */
-    case KC_AES_CCM: return n >= 7 && n <= 13;
-    case KC_CHACHA20_POLY1305: return n == 12;
-    default: return 0;
-    }
+    const kc_alg_info *a = kc_alg(alg);
+    return a && a->mode == KC_MODE_AEAD && kc_alg_len_in(a->nonce_lens, n);
 }
 
 int kc_aead_tag_len_ok(kc_alg_id alg, size_t t)
 {
-    switch (alg) {
-    case KC_AES_GCM: return t == 4 || t == 8 || (t >= 12 && t <= 16);
-    case KC_AES_CCM: return t >= 4 && t <= 16 && t % 2 == 0;
-    case KC_CHACHA20_POLY1305: return t == 16;
-    default: return 0;
-    }
+    const kc_alg_info *a = kc_alg(alg);
+    return a && a->mode == KC_MODE_AEAD && kc_alg_len_in(a->tag_lens, t);
 }
 
 static kc_status check_params(const kc_alg_info *a, size_t tag_len, kc_error *err)

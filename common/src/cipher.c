@@ -1,6 +1,10 @@
 /* Block cipher contexts. Each request is self-contained (op and IV in the
- * sendmsg), so the IV that continues a message is computed here: CBC takes
- * the last ciphertext block, CTR adds the blocks used to the counter. */
+ * sendmsg), so the IV that continues a message is computed here, by the
+ * table's chaining rule: CBC and CFB take the last ciphertext block, CTR
+ * adds the blocks used to the counter, OFB takes the last keystream block.
+ * Mid-block, a stream mode's IV is what OpenSSL's is (CTR: the next
+ * counter; OFB: the keystream block; CFB: the ciphertext so far followed by
+ * the unused keystream), so the pair (IV, bytes used) resumes anywhere. */
 #include "kc/cipher.h"
 #include "afalg.h"
 #include "fork_guard.h"
@@ -24,24 +28,29 @@ struct kc_cipher {
     int encrypt;
     int whole_done;                 /* XTS/CTS: the one update happened */
     size_t block;                   /* ECB/CBC: the table's block size (padding unit) */
-    size_t ctr_block;               /* CTR/XTS/CTS: the underlying block, the IV size */
+    size_t ctr_block;               /* stream/whole modes: the underlying block, the IV size */
     unsigned char iv[BLOCK_MAX];
     unsigned char held[BLOCK_MAX];  /* ECB/CBC input short of a block */
     size_t held_len;
-    unsigned char keystream[BLOCK_MAX]; /* CTR: unused keystream of the last block */
+    unsigned char keystream[BLOCK_MAX]; /* stream modes: keystream of the last block */
     size_t ks_used;                 /* ctr_block when none is left */
 };
 
 static int is_whole_message_mode(const kc_alg_info *a)
 {
-    return a->id == KC_AES_XTS || a->id == KC_AES_CTS;
+    return a->mode == KC_MODE_WHOLE;
+}
+
+static int is_stream_mode(const kc_alg_info *a)
+{
+    return a->mode == KC_MODE_STREAM;
 }
 
 /* The sizes come from the one table; an entry whose sizes this code cannot
  * hold or that contradict each other is an error, never a silent default. */
 static kc_status check_sizes(const kc_alg_info *a, kc_error *err)
 {
-    int stream = a->id == KC_AES_CTR || is_whole_message_mode(a);
+    int stream = is_stream_mode(a) || is_whole_message_mode(a);
     if (a->block_size == 0 || a->block_size > BLOCK_MAX || a->iv_size > BLOCK_MAX ||
         (stream && (a->block_size != 1 || a->iv_size == 0)) ||
         (!stream && a->iv_size && a->iv_size != a->block_size))
@@ -176,22 +185,57 @@ static kc_status update_blocks(kc_cipher *c, const unsigned char *in, size_t in_
     return KC_OK;
 }
 
-/* CTR: a trailing partial block is run as a whole block padded with zeros,
- * so its unused keystream serves the next update. */
-static kc_status update_ctr(kc_cipher *c, const unsigned char *in, size_t in_len,
-                            unsigned char *out, size_t *out_len, kc_error *err)
+/* A stream mode's IV after the whole blocks last_in -> last_out. */
+static void chain_blocks(kc_cipher *c, const unsigned char *last_in,
+                         const unsigned char *last_out, size_t blocks)
+{
+    const size_t block = c->ctr_block;
+    switch (c->alg->chain) {
+    case KC_CHAIN_COUNTER:
+        counter_add(c->iv, block, blocks);
+        break;
+    case KC_CHAIN_KEYSTREAM:
+        for (size_t i = 0; i < block; i++)
+            c->iv[i] = last_in[i] ^ last_out[i];
+        break;
+    case KC_CHAIN_CIPHERTEXT:
+        memcpy(c->iv, c->encrypt ? last_out : last_in, block);
+        break;
+    default:
+        break;
+    }
+}
+
+/* One byte from the held keystream; CFB feeds its ciphertext back. */
+static unsigned char stream_byte(kc_cipher *c, unsigned char in)
+{
+    unsigned char out = in ^ c->keystream[c->ks_used];
+    if (c->alg->chain == KC_CHAIN_CIPHERTEXT)
+        c->iv[c->ks_used] = c->encrypt ? out : in;
+    c->ks_used++;
+    return out;
+}
+
+/* Stream modes (CTR, OFB, CFB): whole blocks go to the kernel; a trailing
+ * partial block is run as a whole block padded with zeros, so its keystream
+ * serves the next update and the chaining IV stays exact. */
+static kc_status update_stream(kc_cipher *c, const unsigned char *in, size_t in_len,
+                               unsigned char *out, size_t *out_len, kc_error *err)
 {
     const size_t block = c->ctr_block;
     *out_len = in_len;
     while (in_len && c->ks_used < block) {
-        *out++ = *in++ ^ c->keystream[c->ks_used++];
+        *out++ = stream_byte(c, *in++);
         in_len--;
     }
     while (in_len) {
         size_t chunk = in_len > KC_REQUEST_MAX ? KC_REQUEST_MAX : in_len;
         size_t full = chunk - chunk % block, tail = chunk % block;
-        unsigned char last[BLOCK_MAX] = { 0 };
+        unsigned char last[BLOCK_MAX] = { 0 }, pad_in[BLOCK_MAX] = { 0 }, last_in[BLOCK_MAX];
         memcpy(last, in + full, tail);
+        memcpy(pad_in, last, tail);
+        if (full)   /* out may alias in: keep the last whole input block */
+            memcpy(last_in, in + full - block, block);
         struct iovec src[2] = { { (void *)in, full }, { last, block } };
         struct iovec dst[2] = { { out, full }, { last, block } };
         int n = tail ? 2 : 1;
@@ -199,16 +243,50 @@ static kc_status update_ctr(kc_cipher *c, const unsigned char *in, size_t in_len
                            : request(c, src + 1, 1, dst + 1, 1, err);
         if (s != KC_OK)
             return s;
-        counter_add(c->iv, block, full / block + (tail ? 1 : 0));
+        if (full)
+            chain_blocks(c, last_in, out + full - block, full / block);
         if (tail) {
+            for (size_t i = 0; i < block; i++)
+                c->keystream[i] = last[i] ^ pad_in[i];
             memcpy(out + full, last, tail);
-            memcpy(c->keystream, last, block);
-            c->ks_used = tail;
+            if (c->alg->chain == KC_CHAIN_COUNTER)
+                counter_add(c->iv, block, 1);
+            else
+                memcpy(c->iv, c->keystream, block);
+            /* consume the tail again from the keystream: CFB's IV collects it */
+            c->ks_used = 0;
+            for (size_t i = 0; i < tail; i++)
+                stream_byte(c, pad_in[i]);
         }
+        kc_wipe(last, sizeof(last));
+        kc_wipe(pad_in, sizeof(pad_in));
         in += chunk;
         out += chunk;
         in_len -= chunk;
     }
+    return KC_OK;
+}
+
+kc_status kc_cipher_set_num(kc_cipher *c, size_t num, kc_error *err)
+{
+    if (!c->started || !is_stream_mode(c->alg) || num >= c->ctr_block || c->ks_used != c->ctr_block)
+        return kc_fail(err, KC_ERR_STATE, 0, "%s: stream position %zu cannot be set here",
+                       c->alg->name, num);
+    if (!num)
+        return KC_OK;
+    if (c->alg->chain == KC_CHAIN_COUNTER) {
+        /* the IV is the next counter: regenerate the current block's keystream */
+        unsigned char zeros[BLOCK_MAX] = { 0 }, junk[BLOCK_MAX];
+        size_t n;
+        for (int i = (int)c->ctr_block - 1; i >= 0 && c->iv[i]-- == 0; i--)
+            ;
+        kc_status s = update_stream(c, zeros, num, junk, &n, err);
+        kc_wipe(junk, sizeof(junk));
+        return s;
+    }
+    /* OFB and CFB keep the unused keystream in the IV itself */
+    memcpy(c->keystream, c->iv, c->ctr_block);
+    c->ks_used = num;
     return KC_OK;
 }
 
@@ -248,8 +326,8 @@ kc_status kc_cipher_update(kc_cipher *c, const unsigned char *in, size_t in_len,
         return kc_fail(err, KC_ERR_STATE, 0, "%s: update before start", c->alg->name);
     if (is_whole_message_mode(c->alg))
         return update_whole(c, in, in_len, out, out_len, err);
-    if (c->alg->id == KC_AES_CTR)
-        return update_ctr(c, in, in_len, out, out_len, err);
+    if (is_stream_mode(c->alg))
+        return update_stream(c, in, in_len, out, out_len, err);
     return update_blocks(c, in, in_len, out, out_len, err);
 }
 
@@ -284,7 +362,7 @@ kc_status kc_cipher_oneshot(kc_cipher *c, int encrypt, const unsigned char *iv, 
 {
     size_t done;
     kc_status s = kc_cipher_start(c, encrypt, iv, iv_len, err);
-    if (s == KC_OK && c->alg->id != KC_AES_CTR && !is_whole_message_mode(c->alg) &&
+    if (s == KC_OK && c->alg->mode == KC_MODE_BLOCK &&
         len % c->block) {
         c->started = 0;
         return kc_fail(err, KC_ERR_INVALID_ARG, 0,

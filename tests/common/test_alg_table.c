@@ -1,0 +1,64 @@
+/* Host unit test of the one algorithm table and the token's map of it:
+ * every row has every behaviour field (kc_alg_table_check), every row is
+ * either offered by the token with a mechanism and key type or marked as
+ * not offered (p11_alg_map_check), and spot checks that the behaviour the
+ * faces read is the right one for well-known rows. No kernel needed. */
+#include "kc/kc.h"
+#include "p11.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int failed, passed;
+
+#define CHECK(cond, ...)                                                                       \
+    do {                                                                                       \
+        if (cond) {                                                                            \
+            passed++;                                                                          \
+        } else {                                                                               \
+            failed++;                                                                          \
+            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                        \
+            printf(__VA_ARGS__);                                                               \
+            printf("\n");                                                                      \
+        }                                                                                      \
+    } while (0)
+
+int main(void)
+{
+    char why[256] = "";
+    CHECK(kc_alg_table_check(why, sizeof(why)) == 0, "table: %s", why);
+    why[0] = '\0';
+    CHECK(p11_alg_map_check(why, sizeof(why)) == 0, "token map: %s", why);
+
+    /* the rules the faces used to hard-code, now read from the table */
+    CHECK(kc_alg(KC_AES_CTR)->mode == KC_MODE_STREAM && kc_alg(KC_AES_CTR)->chain == KC_CHAIN_COUNTER,
+          "CTR is a counter stream");
+    CHECK(kc_alg(KC_AES_XTS)->mode == KC_MODE_WHOLE && kc_alg(KC_AES_XTS)->evp_mode == KC_EVP_XTS &&
+              kc_alg(KC_AES_XTS)->iv_required && kc_alg_key_bits(kc_alg(KC_AES_XTS), 64) == 256,
+          "XTS: whole data units, tweak required, names count one key");
+    CHECK(kc_alg(KC_AES_CBC)->mode == KC_MODE_BLOCK && kc_alg(KC_AES_CBC)->pad_default,
+          "CBC pads by default");
+    CHECK(kc_alg(KC_CHACHA20_POLY1305)->evp_mode == KC_EVP_STREAM &&
+              kc_alg(KC_CHACHA20_POLY1305)->tls_nonce == KC_TLS_NONCE_XOR_SEQ &&
+              kc_alg(KC_AES_CCM)->tls_nonce == KC_TLS_NONCE_FIXED_SEQ &&
+              kc_alg(KC_AES_GCM)->tls_nonce == KC_TLS_NONCE_FIXED_IVGEN,
+          "TLS nonce rules: RFC 7905, 6655, 5288");
+    CHECK(kc_aead_tag_len_ok(KC_AES_GCM, 12) && !kc_aead_tag_len_ok(KC_AES_GCM, 10) &&
+              kc_aead_tag_len_ok(KC_AES_CCM, 10) && !kc_aead_tag_len_ok(KC_AES_CCM, 11) &&
+              !kc_aead_tag_len_ok(KC_CHACHA20_POLY1305, 12),
+          "AEAD tag rules");
+    CHECK(kc_aead_nonce_len_ok(KC_AES_CCM, 7) && kc_aead_nonce_len_ok(KC_AES_CCM, 13) &&
+              !kc_aead_nonce_len_ok(KC_AES_CCM, 14) && !kc_aead_nonce_len_ok(KC_AES_GCM, 16),
+          "AEAD nonce rules");
+    CHECK(kc_alg(KC_AES_CCM)->lengths_upfront && !kc_alg(KC_AES_GCM)->lengths_upfront &&
+              kc_alg(KC_AES_GCM)->nonce_any_len,
+          "CCM fixes lengths first; GCM takes any nonce length");
+    /* the token's symbolic map */
+    CHECK(p11_alg_map_of(KC_AES_CBC)->pad_mech == CKM_AES_CBC_PAD &&
+              p11_alg_map_of(KC_DES3_CBC)->key_type == CKK_DES3 &&
+              p11_alg_map_of(KC_CHACHA20_POLY1305)->key_type == CKK_CHACHA20,
+          "pad variants and key types");
+    CHECK(!p11_alg_map_of(KC_AES_XTS) && !p11_alg_map_of(KC_DRBG), "XTS and DRBG not offered");
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
