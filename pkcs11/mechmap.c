@@ -2,7 +2,7 @@
  * key type each row is. common/ holds no PKCS#11 numbers; every row says
  * here whether the token offers it, and p11_alg_map_check (a host unit
  * test) fails on a row that says nothing. */
-#include "p11.h"
+#include "mechmap.h"
 
 #include <stdio.h>
 

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "p11_defs.h"
+#include "mechmap.h"
 #include "kc/kc.h"
 
 #define P11_SLOT_ID 1
@@ -226,16 +227,6 @@ typedef struct {
 const p11_mech *p11_mech_lookup(CK_MECHANISM_TYPE m);  /* NULL unless the kernel has it */
 size_t p11_mech_list(CK_MECHANISM_TYPE *out, size_t max);
 
-/* The token's map of the algorithm table (mechmap.c) */
-typedef struct {
-    int offered;                 /* 1 offered, -1 deliberately not; 0 is a missing row */
-    CK_MECHANISM_TYPE mech;
-    CK_MECHANISM_TYPE pad_mech;  /* the _PAD variant (PKCS#7) of a block mode, or 0 */
-    CK_MECHANISM_TYPE general;   /* the _GENERAL (truncated) form of a MAC, or 0 */
-    CK_KEY_TYPE key_type;
-} p11_alg_map;
-const p11_alg_map *p11_alg_map_of(kc_alg_id alg);  /* NULL where not offered */
-int p11_alg_map_check(char *why, size_t why_len);
 CK_KEY_TYPE p11_hmac_key_type(kc_alg_id alg);
 
 /* vault.c */

@@ -64,7 +64,7 @@ void *kcp_aead_newctx(void *provctx, int slot)
     a->p = p;
     a->alg = s->alg;
     a->keylen = s->keylen;
-    kcp_expand_name(a->name, sizeof(a->name), kc_alg(s->alg)->ossl_name, s->bits);
+    kcp_expand_name(a->name, sizeof(a->name), kcp_names_of(s->alg)->name, s->bits);
     /* OpenSSL's defaults: GCM and ChaCha20 96-bit nonces; CCM L=8 (7-byte
      * nonce) and M=12 */
     a->ivlen = is_ccm(a) ? 7 : 12;

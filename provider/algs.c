@@ -89,24 +89,13 @@ static const struct {
     E8(112, 113, 114, 115, 116, 117, 118, 119), E8(120, 121, 122, 123, 124, 125, 126, 127),
 };
 
-/* Expand the table's "%u" (key size in bits) without treating the table's
- * text as a printf format. */
-void kcp_expand_name(char *out, size_t n, const char *pattern, unsigned bits)
-{
-    const char *pct = strstr(pattern, "%u");
-    if (!pct) {
-        snprintf(out, n, "%s", pattern);
-        return;
-    }
-    snprintf(out, n, "%.*s%u%s", (int)(pct - pattern), pattern, bits, pct + 2);
-}
-
 static char *names_for(const kc_alg_info *a, unsigned bits)
 {
     char buf[256], one[64];
-    kcp_expand_name(buf, sizeof(buf), a->ossl_name, bits);
-    if (a->ossl_aliases) {
-        char *copy = strdup(a->ossl_aliases), *save = NULL;
+    const kcp_alg_names *on = kcp_names_of(a->id);
+    kcp_expand_name(buf, sizeof(buf), on->name, bits);
+    if (on->aliases) {
+        char *copy = strdup(on->aliases), *save = NULL;
         if (!copy)
             return NULL;
         for (char *t = strtok_r(copy, ":", &save); t; t = strtok_r(NULL, ":", &save)) {
@@ -161,9 +150,8 @@ static void build_slots(void)
 {
     for (int id = 0; id < KC_ALG_COUNT; id++) {
         const kc_alg_info *a = kc_alg((kc_alg_id)id);
-        /* The kernel's cts(cbc(aes)) is CS3; OpenSSL's AES-CBC-CTS defaults
-         * to CS1, so offering it would silently change the output. */
-        if (!template_of(a->kind) || id == KC_AES_CTS)
+        /* a row the provider names but does not offer (names.c says why) */
+        if (!template_of(a->kind) || kcp_names_of(a->id)->offered != 1)
             continue;
         if (a->kind == KC_KIND_HASH) {
             add_slot((kc_alg_id)id, 0, 0);
@@ -218,13 +206,13 @@ int kcp_algs_build(kcp_prov *p)
                 kc_alg((kc_alg_id)id)->digest != KC_ALG_COUNT && usable(p, (kc_alg_id)id))
                 hmac = 1;
         if (hmac)
-            ma[nm++] = entry(kc_alg(KC_HMAC_SHA256)->ossl_name, kcp_hmac_functions,
+            ma[nm++] = entry(kcp_names_of(KC_HMAC_SHA256)->name, kcp_hmac_functions,
                              "kcrypt kernel HMAC");
         if (usable(p, KC_CMAC_AES))
-            ma[nm++] = entry(kc_alg(KC_CMAC_AES)->ossl_name, kcp_cmac_functions,
+            ma[nm++] = entry(kcp_names_of(KC_CMAC_AES)->name, kcp_cmac_functions,
                              "kcrypt kernel CMAC");
         if (usable(p, KC_DRBG))
-            ra[nr++] = entry(kc_alg(KC_DRBG)->ossl_name, kcp_rand_functions,
+            ra[nr++] = entry(kcp_names_of(KC_DRBG)->name, kcp_rand_functions,
                              "kcrypt kernel DRBG (stdrng)");
     }
     p->digests = dg, p->ciphers = ci, p->macs = ma, p->rands = ra;

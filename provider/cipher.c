@@ -72,7 +72,7 @@ void *kcp_cipher_newctx(void *provctx, int slot)
     }
     k->keylen = s->keylen;
     k->pad = 1;
-    kcp_expand_name(k->name, sizeof(k->name), kc_alg(s->alg)->ossl_name, s->bits);
+    kcp_expand_name(k->name, sizeof(k->name), kcp_names_of(s->alg)->name, s->bits);
     return k;
 }
 

@@ -43,7 +43,7 @@ typedef struct {
 
 static const char *dname(const kcp_digest *d)
 {
-    return kc_alg(d->alg)->ossl_name;
+    return kcp_names_of(d->alg)->name;
 }
 
 void *kcp_digest_newctx(void *provctx, int slot)

@@ -91,11 +91,12 @@ static void mac_free(void *vctx)
 
 static int name_matches(const kc_alg_info *d, const char *name)
 {
-    if (!strcasecmp(d->ossl_name, name) || !strcasecmp(d->name, name))
+    const kcp_alg_names *on = kcp_names_of(d->id);
+    if (!strcasecmp(on->name, name) || !strcasecmp(d->name, name))
         return 1;
-    if (!d->ossl_aliases)
+    if (!on->aliases)
         return 0;
-    const char *s = d->ossl_aliases;
+    const char *s = on->aliases;
     size_t n = strlen(name);
     while (*s) {
         const char *e = strchr(s, ':');
@@ -122,7 +123,7 @@ static kc_alg_id pick_alg(kcp_mac *m, const char *name)
         static const unsigned bits[] = { 128, 192, 256 };
         for (int i = 0; i < 3; i++) {
             char cbc[32];
-            kcp_expand_name(cbc, sizeof(cbc), kc_alg(KC_AES_CBC)->ossl_name, bits[i]);
+            kcp_expand_name(cbc, sizeof(cbc), kcp_names_of(KC_AES_CBC)->name, bits[i]);
             if (!strcasecmp(cbc, name)) {
                 m->cmac_keylen = bits[i] / 8;
                 return kernel_usable(m->p, KC_CMAC_AES) ? KC_CMAC_AES : KC_ALG_COUNT;

@@ -30,7 +30,7 @@ static void report_shortfall(kcp_prov *p)
     } else {
         size_t n = 0;
         for (int id = 0; id < KC_ALG_COUNT && n < sizeof(p->status) - 1; id++) {
-            if (!p->conf.enabled[id] || p->conf.driver[id] || id == KC_AES_CTS ||
+            if (!p->conf.enabled[id] || p->conf.driver[id] || kcp_names_of((kc_alg_id)id)->offered != 1 ||
                 r->alg[id].available)
                 continue;
             n += (size_t)snprintf(p->status + n, sizeof(p->status) - n, "%s%s (%s)",

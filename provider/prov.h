@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "kc/kc.h"
+#include "names.h"
 
 #define KCP_NAME "kcrypt"
 #define KCP_PROPS "provider=kcrypt"
@@ -163,7 +164,6 @@ typedef struct {
 } kcp_slot;
 const kcp_slot *kcp_slot_get(int slot);
 /* The table's OpenSSL name with its "%u" replaced by bits. */
-void kcp_expand_name(char *out, size_t n, const char *pattern, unsigned bits);
 unsigned kcp_evp_mode(kc_evp_mode m);   /* EVP_CIPH_*_MODE for the table's mode */
 int kcp_group_of(kc_alg_id alg);
 

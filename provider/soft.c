@@ -57,11 +57,11 @@ const EVP_MD *kcp_soft_md(kcp_prov *p, kc_alg_id alg)
     pthread_mutex_lock(&s->lock);
     OSSL_LIB_CTX *ctx = soft_libctx_locked(p);
     if (ctx && !s->md[alg])
-        s->md[alg] = EVP_MD_fetch(ctx, kc_alg(alg)->ossl_name, "provider=default");
+        s->md[alg] = EVP_MD_fetch(ctx, kcp_names_of(alg)->name, "provider=default");
     EVP_MD *md = s->md[alg];
     pthread_mutex_unlock(&s->lock);
     if (!md)
-        soft_failed(p, kc_alg(alg)->ossl_name);
+        soft_failed(p, kcp_names_of(alg)->name);
     return md;
 }
 
@@ -76,7 +76,7 @@ const EVP_CIPHER *kcp_soft_cipher(kcp_prov *p, kc_alg_id alg, size_t keylen)
      * AES-192-XTS, so a 48-byte XTS key finds none and is refused) */
     size_t unit = keylen / info->key_parts;
     int idx = unit == 16 ? 0 : unit == 24 ? 1 : 2;
-    kcp_expand_name(name, sizeof(name), info->ossl_name, bits);
+    kcp_expand_name(name, sizeof(name), kcp_names_of(alg)->name, bits);
     pthread_mutex_lock(&s->lock);
     OSSL_LIB_CTX *ctx = soft_libctx_locked(p);
     if (ctx && !s->cipher[alg][idx])

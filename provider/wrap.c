@@ -39,7 +39,7 @@ void *kcp_wrap_newctx(void *provctx, int slot)
     w->p = p;
     w->alg = s->alg;
     w->keylen = s->keylen;
-    kcp_expand_name(w->name, sizeof(w->name), kc_alg(s->alg)->ossl_name, s->bits);
+    kcp_expand_name(w->name, sizeof(w->name), kcp_names_of(s->alg)->name, s->bits);
     return w;
 }
 

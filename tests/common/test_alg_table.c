@@ -4,7 +4,8 @@
  * not offered (p11_alg_map_check), and spot checks that the behaviour the
  * faces read is the right one for well-known rows. No kernel needed. */
 #include "kc/kc.h"
-#include "p11.h"
+#include "mechmap.h"
+#include "names.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -29,6 +30,9 @@ int main(void)
     CHECK(kc_alg_table_check(why, sizeof(why)) == 0, "table: %s", why);
     why[0] = '\0';
     CHECK(p11_alg_map_check(why, sizeof(why)) == 0, "token map: %s", why);
+    why[0] = '\0';
+    CHECK(kcp_names_check(why, sizeof(why)) == 0, "provider names: %s", why);
+    CHECK(kcp_names_of(KC_AES_CTS)->offered == -1, "AES-CBC-CTS named, not offered (CS3 vs CS1)");
 
     /* the rules the faces used to hard-code, now read from the table */
     CHECK(kc_alg(KC_AES_CTR)->mode == KC_MODE_STREAM && kc_alg(KC_AES_CTR)->chain == KC_CHAIN_COUNTER,

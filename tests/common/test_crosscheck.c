@@ -3,6 +3,7 @@
  * hash states cloned mid-message, forged AEAD tags. */
 #include "kc/kc.h"
 #include "kct_tally.h"
+#include "names.h"
 #include "ossl_ref.h"
 #include "rand_util.h"
 
@@ -18,8 +19,7 @@ static kct_tally *tally;
 
 static const char *ossl_name(const kc_alg_info *a, size_t key_len, char buf[64])
 {
-    unsigned bits = (unsigned)(a->id == KC_AES_XTS ? key_len * 4 : key_len * 8);
-    snprintf(buf, 64, a->ossl_name, bits);
+    kcp_expand_name(buf, 64, kcp_names_of(a->id)->name, kc_alg_key_bits(a, key_len));
     return buf;
 }
 
@@ -145,7 +145,7 @@ static void check_aead(const kc_alg_info *a)
 
 static const char *ref_digest_name(const kc_alg_info *a)
 {
-    return kc_alg(a->digest)->ossl_name;
+    return kcp_names_of(a->digest)->name;
 }
 
 static int hash_split(kc_hash *h, const unsigned char *src, size_t len, unsigned char *dst,
@@ -171,7 +171,7 @@ static void check_hash(const kc_alg_info *a)
         tr_fill(key, key_len);
         tr_fill(in, len);
         char sub[64];
-        int ok = !keyed ? ref_digest(a->ossl_name, in, len, want, &n)
+        int ok = !keyed ? ref_digest(kcp_names_of(a->id)->name, in, len, want, &n)
                : a->id == KC_CMAC_AES
                    ? ref_mac("CMAC", (snprintf(sub, sizeof(sub), "AES-%zu-CBC", key_len * 8), sub),
                              key, key_len, in, len, want, &n)
@@ -181,7 +181,7 @@ static void check_hash(const kc_alg_info *a)
         for (size_t i = cut; i < len; i++)
             back[i] = in[len - 1 - (i - cut)];
         size_t n2;
-        ok = ok && (!keyed ? ref_digest(a->ossl_name, back, len, want2, &n2)
+        ok = ok && (!keyed ? ref_digest(kcp_names_of(a->id)->name, back, len, want2, &n2)
                     : a->id == KC_CMAC_AES ? ref_mac("CMAC", sub, key, key_len, back, len, want2, &n2)
                     : ref_mac("HMAC", ref_digest_name(a), key, key_len, back, len, want2, &n2));
         if (!ok || n != a->out_size) {

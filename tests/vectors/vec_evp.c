@@ -81,7 +81,7 @@ static void probe(vec_evp *e, kc_alg_id alg)
     while (a->key_sizes && key <= 64 && !kc_alg_key_size_ok(a, key))
         key += 8;
     if (a->kind == KC_KIND_MAC) {
-        EVP_MAC *m = vec_evp_mac_fetch(e, a->ossl_name, &err);
+        EVP_MAC *m = vec_evp_mac_fetch(e, kcp_names_of(a->id)->name, &err);
         ok = m != NULL;
         EVP_MAC_free(m);
     } else if (vec_evp_name(alg, key, name, sizeof(name), &err) == 0 &&
@@ -99,7 +99,7 @@ static void probe(vec_evp *e, kc_alg_id alg)
      * tally gets the name, a wrong provider gets its message */
     if (!ok && err.status == KC_ERR_NO_ALG)
         snprintf(e->why[alg], sizeof(e->why[alg]), "kcrypt serves no %s here",
-                 a->kind == KC_KIND_MAC ? a->ossl_name : name);
+                 a->kind == KC_KIND_MAC ? kcp_names_of(a->id)->name : name);
     else if (!ok)
         snprintf(e->why[alg], sizeof(e->why[alg]), "%.90s", err.msg);
 }

@@ -17,6 +17,7 @@
 #ifndef VEC_EVP_H
 #define VEC_EVP_H
 
+#include "names.h"
 #include <openssl/evp.h>
 #include <openssl/provider.h>
 

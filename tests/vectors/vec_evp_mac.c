@@ -50,7 +50,7 @@ static int mac_new(vec_evp *e, evp_hash *h, kc_alg_id alg, const kct_bytes *key,
     if (vec_evp_name(alg, key->n, sub, sizeof(sub), &ignored) &&
         vec_evp_name(alg, 16, sub, sizeof(sub), err))
         return -1;
-    EVP_MAC *mac = vec_evp_mac_fetch(e, a->ossl_name, err);
+    EVP_MAC *mac = vec_evp_mac_fetch(e, kcp_names_of(a->id)->name, err);
     if (!mac)
         return -1;
     h->mac_ctx = EVP_MAC_CTX_new(mac);

@@ -22,12 +22,12 @@ int vec_evp_name(kc_alg_id alg, size_t key_len, char *buf, size_t n, kc_error *e
 {
     const kc_alg_info *a = kc_alg(alg);
     if (a->kind == KC_KIND_HASH) {
-        expand(buf, n, a->ossl_name, 0);
+        expand(buf, n, kcp_names_of(alg)->name, 0);
         return 0;
     }
     /* HMAC takes any key; its parameter is the digest */
     if (a->kind == KC_KIND_MAC && a->digest != KC_ALG_COUNT) {
-        expand(buf, n, kc_alg(a->digest)->ossl_name, 0);
+        expand(buf, n, kcp_names_of(a->digest)->name, 0);
         return 0;
     }
     if (!kc_alg_key_size_ok(a, key_len)) {
@@ -36,9 +36,9 @@ int vec_evp_name(kc_alg_id alg, size_t key_len, char *buf, size_t n, kc_error *e
         return -1;
     }
     /* CMAC's parameter is the CBC cipher of its key size */
-    const char *pattern = a->kind == KC_KIND_MAC ? kc_alg(KC_AES_CBC)->ossl_name : a->ossl_name;
+    const char *pattern = kcp_names_of(a->kind == KC_KIND_MAC ? KC_AES_CBC : alg)->name;
     /* an XTS key is two AES keys; OpenSSL names the size of one */
-    unsigned bits = (unsigned)(key_len * 8 / (alg == KC_AES_XTS ? 2 : 1));
+    unsigned bits = kc_alg_key_bits(a, key_len);
     expand(buf, n, pattern, bits);
     return 0;
 }

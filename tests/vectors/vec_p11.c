@@ -118,7 +118,8 @@ int vec_p11_begin(vec_run *r, const char *module, unsigned long every)
 static const char *missing(vec_ctx *v, kc_alg_id alg, char *buf, size_t n)
 {
     vec_p11 *t = vec_p11_of(v);
-    CK_MECHANISM_TYPE m = kc_alg(alg)->p11_mech;
+    const p11_alg_map *pm = p11_alg_map_of(alg);
+    CK_MECHANISM_TYPE m = pm ? pm->mech : 0;
     if (!kc_probe()->afalg) {
         snprintf(buf, n, "no AF_ALG in this kernel");
         return buf;

@@ -15,6 +15,7 @@
 #define VEC_P11_H
 
 #include "../../pkcs11/p11_defs.h"
+#include "../../pkcs11/mechmap.h"
 #include "vec_backend.h"
 #include "vec_internal.h"
 #include "vec_main.h"

@@ -82,7 +82,7 @@ kc_status vec_p11_cipher(vec_ctx *v, const vec_cipher_case *c, int encrypt, unsi
     if (!k)
         return err->status;
     CK_AES_CTR_PARAMS ctr = { 128, { 0 } };
-    CK_MECHANISM m = { c->pad ? CKM_AES_CBC_PAD : kc_alg(c->alg)->p11_mech, NULL, 0 };
+    CK_MECHANISM m = { c->pad ? CKM_AES_CBC_PAD : p11_alg_map_of(c->alg)->mech, NULL, 0 };
     if (c->alg == KC_AES_CTR) {
         /* the whole 128-bit block counts, as in RFC 3686 */
         memcpy(ctr.cb, c->iv.p, c->iv.n < 16 ? c->iv.n : 16);
@@ -106,7 +106,7 @@ typedef union {
 /* The mechanism for the case; data_len is CCM's declared message length. */
 static CK_MECHANISM aead_mech(const vec_aead_case *c, size_t data_len, aead_params *p)
 {
-    CK_MECHANISM m = { kc_alg(c->alg)->p11_mech, p, 0 };
+    CK_MECHANISM m = { p11_alg_map_of(c->alg)->mech, p, 0 };
     switch (c->alg) {
     case KC_AES_GCM:
         p->gcm = (CK_GCM_PARAMS){ c->nonce.p, c->nonce.n, c->nonce.n * 8, c->aad.p, c->aad.n,

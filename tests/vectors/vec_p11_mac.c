@@ -112,9 +112,10 @@ static CK_MECHANISM mac_mech(const vec_p11_key *k, size_t n, CK_ULONG *len)
 {
     const kc_alg_info *a = kc_alg(k->alg);
     *len = n;
-    if (a->kind == KC_KIND_MAC && n != a->out_size && a->p11_mech_general)
-        return (CK_MECHANISM){ a->p11_mech_general, len, sizeof(*len) };
-    return (CK_MECHANISM){ a->p11_mech, NULL, 0 };
+    const p11_alg_map *pm = p11_alg_map_of(k->alg);
+    if (a->kind == KC_KIND_MAC && n != a->out_size && pm && pm->general)
+        return (CK_MECHANISM){ pm->general, len, sizeof(*len) };
+    return (CK_MECHANISM){ pm ? pm->mech : 0, NULL, 0 };
 }
 
 kc_status vec_p11_mac(vec_ctx *v, void *h, const unsigned char *in, size_t len,

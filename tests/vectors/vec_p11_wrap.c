@@ -80,7 +80,7 @@ kc_status vec_p11_wrap(vec_ctx *v, const vec_wrap_case *c, int wrap, unsigned ch
     vec_p11_key *kek = vec_p11_key_get(v, s, c->alg, (size_t)wrap, &c->kek, err);
     if (!kek)
         return err->status;
-    CK_MECHANISM m = { kc_alg(c->alg)->p11_mech, NULL, 0 };
+    CK_MECHANISM m = { p11_alg_map_of(c->alg)->mech, NULL, 0 };
     if (wrap)
         return wrap_key(vec_p11_of(v), c, kek->h, &m, out, out_len, err);
     return unwrap_key(vec_p11_of(v), c, kek->h, &m, out, out_len, err);

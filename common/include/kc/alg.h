@@ -1,6 +1,8 @@
 /* The one algorithm table of kcrypt. provider/ and pkcs11/ both read it:
  * kernel name, kind, sizes and behaviour (mode class, chaining, IV, nonce
- * and tag rules, TLS nonce construction). Every behaviour enum starts at 1
+ * and tag rules, TLS nonce construction). The names and numbers of each
+ * face are the face's own maps: provider/names.c (OpenSSL names, also the
+ * software fallback's) and pkcs11/mechmap.c (CKM_*, CKK_*). Every behaviour enum starts at 1
  * so a row that forgets a field is caught by kc_alg_table_check(), never
  * read as a default. */
 #ifndef KC_ALG_H
@@ -87,10 +89,6 @@ typedef struct {
     size_t out_size;           /* digest/MAC size, AEAD max tag size */
     unsigned key_sizes;        /* KC_KEY_BIT set of fixed sizes; 0 = any length (HMAC) */
     kc_alg_id digest;          /* for HMAC: the underlying digest; else KC_ALG_COUNT */
-    const char *ossl_name;     /* OpenSSL name; "%u" is the key size in bits where present */
-    const char *ossl_aliases;  /* extra OpenSSL names joined by ':' or NULL */
-    unsigned long p11_mech;    /* PKCS#11 mechanism, 0 if none */
-    unsigned long p11_mech_general; /* PKCS#11 _GENERAL MAC mechanism, 0 if none */
     /* behaviour */
     kc_mode_class mode;
     kc_chain chain;
