@@ -49,6 +49,8 @@ static const p11_alg_map map[KC_ALG_COUNT] = {
     [KC_DRBG] = NOT_OFFERED,   /* C_GenerateRandom, not a mechanism */
     [KC_DES3_ECB] = OFFER(CKM_DES3_ECB, CKK_DES3),
     [KC_DES3_CBC] = OFFER_PAD(CKM_DES3_CBC, CKM_DES3_CBC_PAD, CKK_DES3),
+    [KC_AES_OFB] = OFFER(CKM_AES_OFB, CKK_AES),
+    [KC_AES_CFB] = OFFER(CKM_AES_CFB128, CKK_AES),
 };
 
 const p11_alg_map *p11_alg_map_of(kc_alg_id alg)

@@ -48,6 +48,8 @@ static const kcp_alg_names names[KC_ALG_COUNT] = {
     /* legacy triple DES, the default provider's names */
     [KC_DES3_ECB] = OFFER("DES-EDE3", "DES-EDE3-ECB"),
     [KC_DES3_CBC] = OFFER("DES-EDE3-CBC", "DES3"),
+    [KC_AES_OFB] = OFFER("AES-%u-OFB", NULL),
+    [KC_AES_CFB] = OFFER("AES-%u-CFB", NULL),
 };
 
 const kcp_alg_names *kcp_names_of(kc_alg_id alg)

@@ -110,6 +110,11 @@ static const kc_alg_info table[KC_ALG_COUNT] = {
     { KC_DES3_CBC, "DES3-CBC", KC_KIND_SKCIPHER, "skcipher", "cbc(des3_ede)", 8, 8, 0,
       KC_KEYS_DES3, NONE,
       BLOCK(KC_EVP_CBC, KC_CHAIN_CIPHERTEXT) },
+    /* gone from the kernel in 6.7; CFB is CFB128 */
+    { KC_AES_OFB, "AES-OFB", KC_KIND_SKCIPHER, "skcipher", "ofb(aes)", 1, 16, 0, AES, NONE,
+      STREAM(KC_EVP_OFB, KC_CHAIN_KEYSTREAM) },
+    { KC_AES_CFB, "AES-CFB", KC_KIND_SKCIPHER, "skcipher", "cfb(aes)", 1, 16, 0, AES, NONE,
+      STREAM(KC_EVP_CFB, KC_CHAIN_CIPHERTEXT) },
 };
 
 const kc_alg_info *kc_alg(kc_alg_id id)

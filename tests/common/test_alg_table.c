@@ -37,6 +37,12 @@ int main(void)
     /* the rules the faces used to hard-code, now read from the table */
     CHECK(kc_alg(KC_AES_CTR)->mode == KC_MODE_STREAM && kc_alg(KC_AES_CTR)->chain == KC_CHAIN_COUNTER,
           "CTR is a counter stream");
+    CHECK(kc_alg(KC_AES_OFB)->mode == KC_MODE_STREAM &&
+              kc_alg(KC_AES_OFB)->chain == KC_CHAIN_KEYSTREAM && kc_alg(KC_AES_OFB)->evp_mode == KC_EVP_OFB,
+          "OFB is a keystream-feedback stream");
+    CHECK(kc_alg(KC_AES_CFB)->mode == KC_MODE_STREAM &&
+              kc_alg(KC_AES_CFB)->chain == KC_CHAIN_CIPHERTEXT && kc_alg(KC_AES_CFB)->evp_mode == KC_EVP_CFB,
+          "CFB is a ciphertext-feedback stream");
     CHECK(kc_alg(KC_AES_XTS)->mode == KC_MODE_WHOLE && kc_alg(KC_AES_XTS)->evp_mode == KC_EVP_XTS &&
               kc_alg(KC_AES_XTS)->iv_required && kc_alg_key_bits(kc_alg(KC_AES_XTS), 64) == 256,
           "XTS: whole data units, tweak required, names count one key");
@@ -58,6 +64,13 @@ int main(void)
               kc_alg(KC_AES_GCM)->nonce_any_len,
           "CCM fixes lengths first; GCM takes any nonce length");
     /* the token's symbolic map */
+    CHECK(p11_alg_map_of(KC_AES_OFB) && p11_alg_map_of(KC_AES_OFB)->mech == CKM_AES_OFB,
+          "AES-OFB is CKM_AES_OFB");
+    CHECK(p11_alg_map_of(KC_AES_CFB) && p11_alg_map_of(KC_AES_CFB)->mech == CKM_AES_CFB128,
+          "AES-CFB is CKM_AES_CFB128");
+    CHECK(!strcmp(kcp_names_of(KC_AES_OFB)->name, "AES-%u-OFB") &&
+              !strcmp(kcp_names_of(KC_AES_CFB)->name, "AES-%u-CFB"),
+          "the default provider's names");
     CHECK(p11_alg_map_of(KC_AES_CBC)->pad_mech == CKM_AES_CBC_PAD &&
               p11_alg_map_of(KC_DES3_CBC)->key_type == CKK_DES3 &&
               p11_alg_map_of(KC_CHACHA20_POLY1305)->key_type == CKK_CHACHA20,

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -701,6 +702,60 @@ static void des3_crypt_parts(CK_SESSION_HANDLE s, const char *A, CK_MECHANISM *m
     kct_bytes_free(&ct);
 }
 
+static int kernel_before(int major, int minor)
+{
+    struct utsname u;
+    int ma = 0, mi = 0;
+    if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+        return 0;
+    return ma < major || (ma == major && mi < minor);
+}
+
+/* CKM_AES_OFB and CKM_AES_CFB128, offered where the kernel has ofb(aes) /
+ * cfb(aes) (before 6.7): NIST SP 800-38A F.4.1 / F.3.13 single-part, a
+ * partial last block, multi-part in odd pieces, a wrong IV refused; from
+ * 6.7 on, not in the mechanism list and refused. */
+static void stream_area(CK_SESSION_HANDLE s)
+{
+    static const struct {
+        const char *A;
+        CK_MECHANISM_TYPE mt;
+        const char *ct;
+    } v[] = {
+        { "AES-OFB", CKM_AES_OFB,
+          "3b3fd92eb72dad20333449f8e83cfb4a7789508d16918f03f53c52dac54ed825"
+          "9740051e9c5fecf64344f7a82260edcc304c6528f659c77866a510d9c1d6ae5e" },
+        { "AES-CFB128", CKM_AES_CFB128,
+          "3b3fd92eb72dad20333449f8e83cfb4ac8a64537a0b3a93fcde3cdad9f1ce58b"
+          "26751f67a3cbb140b1808cf187a4f4dfc04b05357c5d1c0eeac4c66f9ff7f2e6" },
+    };
+    const char *pt = "6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
+                     "30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710";
+    CK_OBJECT_HANDLE k = mk_key(s, aes, "2b7e151628aed2a6abf7158809cf4f3c", 0);
+    kct_bytes iv = H("000102030405060708090a0b0c0d0e0f");
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        const char *A = v[i].A;
+        CK_MECHANISM m = { v[i].mt, iv.p, 16 }, shortiv = { v[i].mt, iv.p, 8 };
+        CK_MECHANISM_INFO mi;
+        if (!kernel_before(6, 7)) {
+            RV(A, f->C_GetMechanismInfo(1, v[i].mt, &mi), CKR_MECHANISM_INVALID);
+            RV(A, f->C_EncryptInit(s, &m, k), CKR_MECHANISM_INVALID);
+            continue;
+        }
+        RV(A, f->C_GetMechanismInfo(1, v[i].mt, &mi), CKR_OK);
+        CHECK(A, (mi.flags & (CKF_ENCRYPT | CKF_DECRYPT)) == (CKF_ENCRYPT | CKF_DECRYPT) &&
+                     mi.ulMinKeySize == 16 && mi.ulMaxKeySize == 32, "mechanism info");
+        kat_crypt(s, A, &m, k, pt, v[i].ct);
+        char ptp[64], ctp[64];   /* 19 bytes: a partial last block */
+        snprintf(ptp, sizeof ptp, "%.38s", pt);
+        snprintf(ctp, sizeof ctp, "%.38s", v[i].ct);
+        kat_crypt(s, A, &m, k, ptp, ctp);
+        des3_crypt_parts(s, A, &m, k, pt, v[i].ct);
+        RV(A, f->C_EncryptInit(s, &shortiv, k), CKR_MECHANISM_PARAM_INVALID);
+    }
+    kct_bytes_free(&iv);
+}
+
 static void des3_area(CK_SESSION_HANDLE s)
 {
     const char *A = "DES3";
@@ -907,6 +962,7 @@ int main(int argc, char **argv)
     wrap_area(rw);
     keygen_area(rw);
     des3_area(rw);
+    stream_area(rw);
     threads_fork_area();
     RV("module", f->C_CloseAllSessions(1), CKR_OK);
     RV("module", f->C_Finalize(NULL), CKR_OK);

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -450,6 +451,36 @@ static OSSL_PROVIDER *load_kcrypt(OSSL_LIB_CTX *lib, const char *dir, char **set
     return OSSL_PROVIDER_load(lib, "kcrypt");
 }
 
+/* ofb(aes) and cfb(aes) left the kernel in 6.7: kcrypt offers AES-OFB and
+ * AES-CFB (CFB128) on earlier kernels (then run above like every cipher)
+ * and must not advertise them on later ones. */
+static void check_kernel_modes(void)
+{
+    static const char *const names[] = { "AES-128-OFB", "AES-192-OFB", "AES-256-OFB",
+                                         "AES-128-CFB", "AES-192-CFB", "AES-256-CFB" };
+    struct utsname u;
+    int ma = 0, mi = 0;
+    if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &ma, &mi) != 2) {
+        printf("FAIL  cannot read the kernel version\n");
+        total_fail++;
+        return;
+    }
+    int want = ma < 6 || (ma == 6 && mi < 7);
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        EVP_CIPHER *c = EVP_CIPHER_fetch(kc_lib, names[i], NULL);
+        int have = c && !strcmp(OSSL_PROVIDER_get0_name(EVP_CIPHER_get0_provider(c)), "kcrypt");
+        EVP_CIPHER_free(c);
+        ERR_clear_error();
+        if (have == want) {
+            total_pass++;
+        } else {
+            total_fail++;
+            printf("FAIL  %s: %s on kernel %s\n", names[i],
+                   have ? "advertised" : "not offered", u.release);
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -516,6 +547,7 @@ int main(int argc, char **argv)
     }
     if (!nset)
         EVP_MD_do_all_provided(kc_lib, check_md_names, NULL);
+    check_kernel_modes();
     for (int i = 0; i < nalgs; i++) {
         EVP_CIPHER_free(algs[i].kc);
         EVP_CIPHER_free(algs[i].ref);

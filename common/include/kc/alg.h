@@ -69,6 +69,7 @@ typedef enum {
     KC_AES_KW, KC_AES_KWP,
     KC_DRBG,
     KC_DES3_ECB, KC_DES3_CBC,   /* legacy: triple DES, 8-byte block */
+    KC_AES_OFB, KC_AES_CFB,     /* kernels before 6.7 only */
     KC_ALG_COUNT
 } kc_alg_id;
 
