@@ -282,6 +282,52 @@ static void fill(unsigned char *p, size_t n)
 static const size_t sizes[] = { 0, 1, 16, 31, 77 };
 static const size_t aad_sizes[] = { 0, 13, 20 };
 
+/* Stream modes (CTR, OFB, CFB): a context copied part way into a block
+ * (EVP_CIPHER_CTX_copy) continues on its own, as does the original; both
+ * must give the default provider's bytes. kcrypt carries the position
+ * (IV and bytes used) over to the copy's own kernel socket. */
+static void dup_midblock(alg *a, unsigned long mode)
+{
+    static const size_t cuts[] = { 1, 5, 15, 16, 17, 31, 40 };
+    unsigned char key[64], iv[16], pt[64], want[64], got1[64], got2[64];
+    if (mode != EVP_CIPH_CTR_MODE && mode != EVP_CIPH_OFB_MODE && mode != EVP_CIPH_CFB_MODE)
+        return;
+    fill(key, sizeof(key));
+    fill(iv, sizeof(iv));
+    fill(pt, sizeof(pt));
+    for (int enc = 0; enc < 2; enc++) {
+        EVP_CIPHER_CTX *r = EVP_CIPHER_CTX_new();
+        int n = 0;
+        int ok = r && EVP_CipherInit_ex2(r, a->ref, key, iv, enc, NULL) &&
+                 EVP_CipherUpdate(r, want, &n, pt, sizeof(pt)) && n == (int)sizeof(pt);
+        EVP_CIPHER_CTX_free(r);
+        for (size_t i = 0; ok && i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+            size_t c = cuts[i];
+            int n1 = 0, n2 = 0, n3 = 0;
+            EVP_CIPHER_CTX *x = EVP_CIPHER_CTX_new(), *y = NULL;
+            int good = x && EVP_CipherInit_ex2(x, a->kc, key, iv, enc, NULL) &&
+                       EVP_CipherUpdate(x, got1, &n1, pt, (int)c) && (size_t)n1 == c &&
+                       (y = EVP_CIPHER_CTX_new()) != NULL && EVP_CIPHER_CTX_copy(y, x) &&
+                       EVP_CipherUpdate(y, got2 + c, &n3, pt + c, (int)(sizeof(pt) - c)) &&
+                       EVP_CipherUpdate(x, got1 + c, &n2, pt + c, (int)(sizeof(pt) - c)) &&
+                       (size_t)(n2) == sizeof(pt) - c && (size_t)n3 == sizeof(pt) - c;
+            memcpy(got2, got1, c);
+            if (good && !memcmp(got1, want, sizeof(pt)) && !memcmp(got2, want, sizeof(pt))) {
+                a->pass++, total_pass++;
+            } else {
+                a->fail++, total_fail++;
+                printf("FAIL  %s: %s, copied after %zu bytes: %s\n", a->name,
+                       enc ? "encrypt" : "decrypt", c,
+                       !good ? "refused" : memcmp(got1, want, sizeof(pt)) ? "original wrong"
+                                                                      : "copy wrong");
+                ERR_print_errors_fp(stdout);
+            }
+            EVP_CIPHER_CTX_free(x);
+            EVP_CIPHER_CTX_free(y);
+        }
+    }
+}
+
 static void run_alg(alg *a)
 {
     unsigned char key[64], iv[16], iv2[16], aad[32], pt[MAXLEN], ct[MAXLEN + SLACK];
@@ -537,6 +583,7 @@ int main(int argc, char **argv)
         run_alg(a);
         if (a->ccm)
             ccm_aad_once(a);
+        dup_midblock(a, mode);
         if (mode == EVP_CIPH_GCM_MODE && !nset) {
             /* a nonce the kernel's gcm(aes) lacks: kcrypt's software path */
             a->ivlen = 16;
