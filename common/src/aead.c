@@ -142,7 +142,7 @@ static unsigned char *aad_sink(kc_aead *x, size_t aad_len, unsigned char *stack)
 static kc_status run(kc_aead *x, int op, const unsigned char iv[16], struct iovec *src,
                      int nsrc, size_t aad_len, struct iovec *dst, int ndst, kc_error *err)
 {
-    size_t iv_len = x->alg->id == KC_AES_CCM ? 16 : x->alg->iv_size;
+    size_t iv_len = x->alg->iv_size;   /* CCM: 16, the formatted counter block */
     int r = kc_afalg_request(x->fd, op, iv, iv_len, (long)aad_len, src, nsrc, dst, ndst);
     if (r == -EBADMSG)
         return kc_fail(err, KC_ERR_AUTH, EBADMSG, "%s: tag mismatch", x->alg->name);
