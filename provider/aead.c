@@ -11,9 +11,10 @@
  * a keystream XOR) and final verifies with one DECRYPT request over the
  * kept ciphertext, the kernel comparing the tags in constant time.
  *
- * Further data updates of the same message get their output from the GCM
- * keystream (kernel ctr(aes) at the right counter) or, for ChaCha20, by
- * redoing the message so far; the tag then comes from one request at final.
+ * Further data updates of the same message get their output from the data
+ * keystream at their offset (common/'s kc_aead_keystream: kernel ctr(aes)
+ * for GCM, chacha20 for ChaCha20-Poly1305), one request of their own size;
+ * the tag then comes from one request at final.
  * A message that outgrows one kernel request continues in OpenSSL's
  * default implementation. CCM takes its data in one update, as in OpenSSL.
  *
@@ -122,7 +123,7 @@ static void *aead_dup(void *vctx)
     }
     /* the copy opens its own kernel transform from the key when it needs one */
     a->k = NULL;
-    a->ctr = NULL;
+    a->ks = NULL;
     a->aad = a->data = NULL;
     a->aadcap = a->datacap = 0;
     a->soft = NULL;
@@ -304,8 +305,24 @@ static int later_data(kcp_aead *a, unsigned char *out, const unsigned char *in, 
 {
     a->tag_ready = 0;
     a->verified = 0;
-    if (a->alg == KC_AES_GCM && a->ivlen == 12 && kc_available(KC_AES_CTR))
-        return kcp_aead_gcm_keystream(a, off, in, inl, out);
+    /* the output from the keystream, the tag from one request at final:
+     * linear in the message however many updates bring it */
+    if (a->ivlen == 12 && (a->alg == KC_CHACHA20_POLY1305 ||
+                           (a->alg == KC_AES_GCM && kc_available(KC_AES_CTR)))) {
+        int r = kcp_aead_keystream(a, off, in, inl, out);
+        if (r >= 0)
+            return r;
+        /* no socket for the keystream: the rest of the message in software */
+        int n;
+        a->datalen = off;
+        if (!soft_switch(a, "no kernel socket"))
+            return 0;
+        if (!EVP_CipherUpdate(a->soft, out, &n, in, (int)inl)) {
+            KCP_ERR(a->p, KCP_R_SOFTWARE_FAILED, "%s: default implementation failed", a->name);
+            return 0;
+        }
+        return 1;
+    }
     unsigned char tag[KCP_TAG_MAX];
     unsigned char *tmp = OPENSSL_malloc(a->datalen);
     if (!tmp) {

@@ -47,7 +47,7 @@ typedef struct {
 
     kc_aead *k;             /* the kernel transform, for tag length k_taglen */
     size_t k_taglen;
-    kc_cipher *ctr;         /* GCM: keystream for the 2nd and later data updates */
+    kc_aead_keystream *ks;  /* GCM, ChaCha20: output of the 2nd and later data updates */
     EVP_CIPHER_CTX *soft;   /* this message continues in OpenSSL's default implementation */
 
     /* TLS 1.2 records */
@@ -66,9 +66,11 @@ int kcp_aead_request(kcp_aead *a, int enc, const unsigned char *nonce, size_t nl
                      size_t len, unsigned char *out, unsigned char *tag, size_t taglen);
 /* The largest aad + data that still fits one kernel request. */
 size_t kcp_aead_kernel_limit(kcp_aead *a);
-/* Bytes [off, off + len) of the GCM keystream XORed into in (12-byte nonce). */
-int kcp_aead_gcm_keystream(kcp_aead *a, size_t off, const unsigned char *in, size_t len,
-                           unsigned char *out);
+/* Bytes [off, off + len) of the data keystream (GCM, ChaCha20; 12-byte
+ * nonce) XORed into in: 1, 0 after raising an error, -1 no socket to be
+ * had and no software keystream (the message continues in software). */
+int kcp_aead_keystream(kcp_aead *a, size_t off, const unsigned char *in, size_t len,
+                       unsigned char *out);
 void kcp_aead_drop_kernel(kcp_aead *a);
 
 /* aead_tls.c */

@@ -39,8 +39,8 @@ void kcp_aead_drop_kernel(kcp_aead *a)
 {
     kc_aead_free(a->k);
     a->k = NULL;
-    kc_cipher_free(a->ctr);
-    a->ctr = NULL;
+    kc_aead_keystream_free(a->ks);
+    a->ks = NULL;
 }
 
 size_t kcp_aead_kernel_limit(kcp_aead *a)
@@ -159,18 +159,7 @@ int kcp_aead_request(kcp_aead *a, int enc, const unsigned char *nonce, size_t nl
     return 1;
 }
 
-/* GCM's counter block for data offset off: nonce || be32(2 + off / 16). */
-static void gcm_counter(const kcp_aead *a, size_t off, unsigned char ctr[16])
-{
-    unsigned long blk = (unsigned long)(off / 16) + 2;
-    memcpy(ctr, a->iv, 12);
-    ctr[12] = (unsigned char)(blk >> 24);
-    ctr[13] = (unsigned char)(blk >> 16);
-    ctr[14] = (unsigned char)(blk >> 8);
-    ctr[15] = (unsigned char)blk;
-}
-
-/* The same keystream from OpenSSL's AES-CTR, when no socket can be had. */
+/* The same GCM keystream from OpenSSL's AES-CTR, when no socket can be had. */
 static int soft_keystream(kcp_aead *a, size_t off, const unsigned char *in, size_t len,
                           unsigned char *out)
 {
@@ -178,9 +167,9 @@ static int soft_keystream(kcp_aead *a, size_t off, const unsigned char *in, size
     EVP_CIPHER_CTX *x = c ? EVP_CIPHER_CTX_new() : NULL;
     unsigned char ctr[16], junk[16];
     int n = 0, ok;
-    gcm_counter(a, off, ctr);
+    size_t skip = kc_aead_keystream_counter(a->alg, a->iv, off, ctr);
     ok = x && len <= INT_MAX && EVP_EncryptInit_ex2(x, c, a->key, ctr, NULL) &&
-         (off % 16 == 0 || EVP_EncryptUpdate(x, junk, &n, junk, (int)(off % 16))) &&
+         (skip == 0 || EVP_EncryptUpdate(x, junk, &n, junk, (int)skip)) &&
          EVP_EncryptUpdate(x, out, &n, in, (int)len);
     EVP_CIPHER_CTX_free(x);
     OPENSSL_cleanse(junk, sizeof(junk));
@@ -189,42 +178,30 @@ static int soft_keystream(kcp_aead *a, size_t off, const unsigned char *in, size
     return ok;
 }
 
-int kcp_aead_gcm_keystream(kcp_aead *a, size_t off, const unsigned char *in, size_t len,
-                           unsigned char *out)
+int kcp_aead_keystream(kcp_aead *a, size_t off, const unsigned char *in, size_t len,
+                       unsigned char *out)
 {
     kc_error e;
     kc_error_clear(&e);
-    if (a->ctr && kc_cipher_inherited(a->ctr)) {
+    if (a->ks && kc_aead_keystream_inherited(a->ks)) {
         /* the parent's socket (fork): closed unused, re-keyed below */
-        kc_cipher_free(a->ctr);
-        a->ctr = NULL;
+        kc_aead_keystream_free(a->ks);
+        a->ks = NULL;
     }
-    if (!a->ctr) {
+    if (!a->ks) {
         kc_key key = KC_KEY_RAW(a->key, a->keylen);
-        if (kc_cipher_new(&a->ctr, KC_AES_CTR, kcp_driver(a->p, KC_AES_CTR), &key, &e) != KC_OK) {
+        if (kc_aead_keystream_new(&a->ks, a->alg, &key, &e) != KC_OK) {
             if (kcp_soft_instead(a->p, a->name, &e))
-                return soft_keystream(a, off, in, len, out);
+                return a->alg == KC_AES_GCM ? soft_keystream(a, off, in, len, out) : -1;
             KCP_ERR_KC(a->p, &e, a->name);
             return 0;
         }
         kcp_count(KCP_ST_KERNEL_CONTEXTS, 1);
     }
-    /* GCM encrypts data block i with counter block nonce || be32(2 + i) */
-    unsigned char ctr[16];
-    size_t skip = off % 16;
-    gcm_counter(a, off, ctr);
-    unsigned char *tmp = OPENSSL_zalloc(skip + len);
-    if (!tmp) {
-        KCP_ERR(a->p, KCP_R_NOMEM, "%s: out of memory", a->name);
+    kcp_count(KCP_ST_KERNEL_REQUESTS, 1);
+    if (kc_aead_keystream_xor(a->ks, a->iv, a->ivlen, off, in, len, out, &e) != KC_OK) {
+        KCP_ERR_KC(a->p, &e, a->name);
         return 0;
     }
-    memcpy(tmp + skip, in, len);
-    kcp_count(KCP_ST_KERNEL_REQUESTS, 1);
-    int ok = kc_cipher_oneshot(a->ctr, 1, ctr, sizeof(ctr), tmp, skip + len, tmp, &e) == KC_OK;
-    if (ok)
-        memcpy(out, tmp + skip, len);
-    else
-        KCP_ERR_KC(a->p, &e, a->name);
-    OPENSSL_clear_free(tmp, skip + len);
-    return ok;
+    return 1;
 }

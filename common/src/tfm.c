@@ -80,12 +80,22 @@ kc_status kc_tfm_open(kc_tfm **out, kc_alg_id id, const char *driver, kc_error *
     *out = NULL;
     if (!a)
         return kc_fail(err, KC_ERR_INVALID_ARG, 0, "unknown algorithm id %d", (int)id);
-    const char *name = driver && *driver ? driver : a->kernel_name;
+    return kc_tfm_open_as(out, id, a->kernel_type, driver && *driver ? driver : NULL, err);
+}
+
+kc_status kc_tfm_open_as(kc_tfm **out, kc_alg_id id, const char *type, const char *driver,
+                         kc_error *err)
+{
+    const kc_alg_info *a = kc_alg(id);
+    *out = NULL;
+    if (!a)
+        return kc_fail(err, KC_ERR_INVALID_ARG, 0, "unknown algorithm id %d", (int)id);
+    const char *name = driver ? driver : a->kernel_name;
     if (skipping())
         return kc_fail(err, KC_ERR_KERNEL, EMFILE,
                        "%s: short of fds, not tried after recent refusals (EMFILE, errno %d)",
                        a->name, EMFILE);
-    int fd = kc_afalg_bind(a->kernel_type, name);
+    int fd = kc_afalg_bind(type, name);
     if (is_fd_shortage(fd))
         fds_refused();
     if (fd >= 0 && leaves_no_headroom(fd)) {
@@ -101,7 +111,7 @@ kc_status kc_tfm_open(kc_tfm **out, kc_alg_id id, const char *driver, kc_error *
                            "%s: AF_ALG not available in this kernel", a->name);
         if (fd == -ENOENT)
             return kc_fail(err, KC_ERR_NO_ALG, -fd, "%s: the kernel has no %s \"%s\"",
-                           a->name, driver && *driver ? "driver" : "algorithm", name);
+                           a->name, driver ? "driver" : "algorithm", name);
         return kc_fail_errno(err, -fd, a->name, "bind");
     }
     kc_tfm *t = calloc(1, sizeof(*t));

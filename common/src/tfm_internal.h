@@ -4,6 +4,12 @@
 
 #include "kc/tfm.h"
 
+/* kc_tfm_open with the AF_ALG type and name given (driver NULL: the
+ * table's kernel name), for a kernel algorithm that serves part of a
+ * table entry (e.g. the chacha20 keystream of ChaCha20-Poly1305); key
+ * sizes and messages are the entry's. */
+kc_status kc_tfm_open_as(kc_tfm **out, kc_alg_id id, const char *type, const char *driver,
+                         kc_error *err);
 /* Accept one op socket from t; returns the fd or fails with err filled. */
 int kc_tfm_accept(kc_tfm *t, kc_error *err);
 /* "AES-GCM (gcm(aes))" style label for messages. */

@@ -11,6 +11,7 @@
 #include "kc/tfm.h"
 #include "kc/cipher.h"
 #include "kc/aead.h"
+#include "kc/aead_keystream.h"
 #include "kc/hash.h"
 #include "kc/keywrap.h"
 #include "kc/rng.h"
