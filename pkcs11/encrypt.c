@@ -209,7 +209,9 @@ static CK_RV init(CK_SESSION_HANDLE hs, p11_dir dir, CK_MECHANISM_PTR m, CK_OBJE
     op->whole = is_aead(op) || is_kw(op) || is_whole(op);
     /* from the one table; a size the buffers cannot hold is refused, not cut */
     op->block = kc_alg(op->alg)->block_size;
-    if (op->block == 0 || op->block > sizeof op->last || op->block > sizeof op->blk) {
+    if (op->block > sizeof op->last ||
+        kc_blockpad_init(&op->bp, kc_alg(op->alg)->name, op->block, dir == OP_ENCRYPT, op->pad,
+                         NULL) != KC_OK) {
         rv = CKR_MECHANISM_INVALID;
         goto fail;
     }
@@ -260,10 +262,19 @@ static size_t update_size(const p11_crypt *op, size_t n)
         return 0;
     if (is_stream(op))
         return n;
-    size_t total = op->blen + n;
-    if (op->pad && op->dir == OP_DECRYPT)   /* keep the last block for Final */
-        return total ? (total - 1) / op->block * op->block : 0;
-    return total / op->block * op->block;
+    return kc_blockpad_update_len(&op->bp, n);   /* CBC_PAD decrypt keeps the last block */
+}
+
+/* The cipher function of the block holder: whole blocks through op->c. */
+static kc_status cipher_blocks(void *ctx, const unsigned char *in, size_t len,
+                               unsigned char *out, kc_error *err)
+{
+    size_t w = 0;
+    kc_status s = kc_cipher_update(ctx, in, len, out, &w, err);
+    if (s == KC_OK && w != len)
+        return kc_fail(err, KC_ERR_KERNEL, 0, "%s: %zu of %zu bytes", kc_alg(kc_cipher_alg(ctx))->name, w,
+                       len);
+    return s;
 }
 
 static CK_RV buffer(p11_crypt *op, const unsigned char *in, size_t n)
@@ -312,39 +323,9 @@ static CK_RV do_update(p11_crypt *op, const unsigned char *in, size_t n, unsigne
         *outn = w;
         return CKR_OK;
     }
-    size_t produce = update_size(op, n);
-    size_t done = 0;
-    /* Fill the held partial block first, then whole blocks straight through. */
-    while (done < produce) {
-        if (op->blen) {
-            size_t take = op->block - op->blen;
-            if (take > n)
-                take = n;
-            memcpy(op->blk + op->blen, in, take);
-            op->blen += take;
-            in += take;
-            n -= take;
-            if (op->blen < op->block)
-                break;
-            if (kc_cipher_update(op->c, op->blk, op->block, out + done, &w, &err) != KC_OK ||
-                w != op->block)
-                return p11_rv(&err, use_of(op));
-            done += op->block;
-            op->blen = 0;
-            continue;
-        }
-        size_t direct = produce - done;
-        if (kc_cipher_update(op->c, in, direct, out + done, &w, &err) != KC_OK || w != direct)
-            return p11_rv(&err, use_of(op));
-        in += direct;
-        n -= direct;
-        done += direct;
-    }
-    if (n) {
-        memcpy(op->blk + op->blen, in, n);
-        op->blen += n;
-    }
-    *outn = done;
+    /* ECB/CBC: whole blocks in one request, the rest held */
+    if (kc_blockpad_update(&op->bp, in, n, out, outn, cipher_blocks, op->c, &err) != KC_OK)
+        return p11_rv(&err, use_of(op));
     return CKR_OK;
 }
 
@@ -379,25 +360,21 @@ static CK_RV final_size(p11_crypt *op, size_t *need)
         return CKR_OK;
     }
     if (!op->pad)
-        return op->blen ? len_err(op) : CKR_OK;
+        return kc_blockpad_held(&op->bp) ? len_err(op) : CKR_OK;
     if (op->dir == OP_ENCRYPT) {
         *need = op->block;
         return CKR_OK;
     }
-    if (op->blen != op->block)
-        return CKR_ENCRYPTED_DATA_LEN_RANGE;
     if (!op->last_done) {
-        size_t w;
-        if (kc_cipher_update(op->c, op->blk, op->block, op->last, &w, &err) != KC_OK ||
-            w != op->block)
-            return p11_rv(&err, use_of(op));
-        unsigned p = op->last[op->block - 1];
-        unsigned char bad = p == 0 || p > op->block;
-        for (unsigned i = 0; i < op->block && !bad; i++)
-            bad |= i >= op->block - p && op->last[i] != p;
-        if (bad)
+        /* decrypted and unpadded now, so a size query knows the length */
+        if (kc_blockpad_held(&op->bp) != op->block)
+            return CKR_ENCRYPTED_DATA_LEN_RANGE;
+        kc_status st = kc_blockpad_final(&op->bp, op->last, &op->last_n, cipher_blocks, op->c,
+                                         &err);
+        if (st == KC_ERR_AUTH)   /* bad padding */
             return CKR_ENCRYPTED_DATA_INVALID;
-        op->last_n = op->block - p;
+        if (st != KC_OK)
+            return p11_rv(&err, use_of(op));
         op->last_done = 1;
     }
     *need = op->last_n;
@@ -453,10 +430,8 @@ static CK_RV do_final(p11_crypt *op, unsigned char *out)
         return CKR_OK;
     }
     if (op->pad) {
-        unsigned char p = (unsigned char)(op->block - op->blen);
-        memset(op->blk + op->blen, p, p);
         size_t w;
-        st = kc_cipher_update(op->c, op->blk, op->block, out, &w, &err);
+        st = kc_blockpad_final(&op->bp, out, &w, cipher_blocks, op->c, &err);
         return st != KC_OK ? p11_rv(&err, use_of(op)) : w == op->block ? CKR_OK : CKR_DEVICE_ERROR;
     }
     if (is_kw(op))

@@ -63,8 +63,7 @@ typedef struct {
     int pad;                     /* CBC_PAD */
     int whole;                   /* AEAD, CTS: the kernel needs the whole message */
     size_t block;                /* ECB/CBC padding unit: the table's block size */
-    unsigned char blk[32];       /* partial blocks of ECB/CBC */
-    size_t blen;
+    kc_blockpad bp;              /* ECB/CBC: partial block; CBC_PAD decrypt: the last one */
     unsigned char *buf;          /* whole-message buffer */
     size_t len, cap;
     unsigned char nonce[16];

@@ -150,6 +150,7 @@ static void *cipher_dup(void *vctx)
     k->soft = NULL;
     k->engine = NULL;
     k->started = 0;
+    k->bp.name = k->name;   /* its own, not the original's */
     if ((src->soft && (!(k->soft = EVP_CIPHER_CTX_new()) ||
                        !EVP_CIPHER_CTX_copy(k->soft, src->soft))) ||
         (src->engine && (!(k->engine = EVP_CIPHER_CTX_new()) ||
@@ -214,8 +215,8 @@ static int cipher_init(kcp_cipher *k, const unsigned char *key, size_t keylen,
     }
     /* a new message; with no new IV, OpenSSL restarts from the last one given */
     memcpy(k->iv, k->oiv, sizeof(k->iv));
-    OPENSSL_cleanse(k->buf, sizeof(k->buf));
-    k->buflen = 0;
+    /* the block size was checked at newctx: this cannot fail */
+    kc_blockpad_init(&k->bp, k->name, k->block, enc, k->pad, NULL);
     k->ctr_bytes = 0;
     k->ctr_skip = 0;
     drop_soft(k);
@@ -458,38 +459,31 @@ static int xts_unit(kcp_cipher *k, unsigned char *out, const unsigned char *in, 
     return 1;
 }
 
-/* ECB/CBC: hand whole blocks to the kernel, keep the rest; when decrypting
- * with padding the last whole block waits for final. */
+/* The cipher function of common/'s block holder: whole blocks through the
+ * kernel message (or the software engine); an error is raised already. */
+static kc_status holder_blocks(void *ctx, const unsigned char *in, size_t len,
+                               unsigned char *out, kc_error *err)
+{
+    if (kcp_cipher_kernel_blocks(ctx, in, len, out))
+        return KC_OK;
+    return kc_fail(err, KC_ERR_KERNEL, 0, "raised");
+}
+
+/* ECB/CBC: whole blocks to the kernel in one request, the rest held (and,
+ * decrypting with padding, the last whole block until final): kc/blockpad.h */
 static int block_update(kcp_cipher *k, unsigned char *out, size_t *outl, size_t outsize,
                         const unsigned char *in, size_t inl)
 {
-    size_t total = k->buflen + inl;
-    size_t n = (k->enc || !k->pad) ? total - total % k->block
-                                   : (total ? (total - 1) / k->block * k->block : 0);
+    size_t n = kc_blockpad_update_len(&k->bp, inl);
+    kc_error e;
+    kc_error_clear(&e);
     *outl = 0;
-    if (n == 0) {
-        memcpy(k->buf + k->buflen, in, inl);
-        k->buflen += inl;
-        return 1;
-    }
     if (outsize < n) {
         KCP_ERR(k->p, KCP_R_OUTPUT_TOO_SMALL, "%s: output needs %zu bytes, have %zu", k->name, n,
                 outsize);
         return 0;
     }
-    /* the tail first: out may alias in and is about to be rewritten */
-    unsigned char tail[KCP_BLOCK_MAX];
-    size_t rest = total - n;
-    memcpy(tail, in + inl - rest, rest);
-    memmove(out + k->buflen, in, n - k->buflen);
-    memcpy(out, k->buf, k->buflen);
-    int ok = kcp_cipher_kernel_blocks(k, out, n, out);
-    memcpy(k->buf, tail, rest);
-    k->buflen = rest;
-    OPENSSL_cleanse(tail, sizeof(tail));
-    if (ok)
-        *outl = n;
-    return ok;
+    return kc_blockpad_update(&k->bp, in, inl, out, outl, holder_blocks, k, &e) == KC_OK;
 }
 
 static int cipher_update(void *vctx, unsigned char *out, size_t *outl, size_t outsize,
@@ -515,7 +509,7 @@ static int cipher_update(void *vctx, unsigned char *out, size_t *outl, size_t ou
         *outl = inl;
         return 1;
     }
-    if (!k->started && !k->soft && k->buflen == 0 && k->ctr_bytes == 0 &&
+    if (!k->started && !k->soft && kc_blockpad_held(&k->bp) == 0 && k->ctr_bytes == 0 &&
         inl < k->p->conf.min_size && !soft_start(k, "message below min-size"))
         return 0;
     if (k->soft)
@@ -601,50 +595,29 @@ static int cipher_final(void *vctx, unsigned char *out, size_t *outl, size_t out
         kernel_finish(k);
         return 1;
     }
-    int ok = 1;
-    const size_t bs = k->block;
-    if (k->enc && k->pad) {
-        unsigned char v = (unsigned char)(bs - k->buflen);
-        memset(k->buf + k->buflen, v, v);
-        if (outsize < bs) {
-            KCP_ERR(k->p, KCP_R_OUTPUT_TOO_SMALL, "%s: final needs %zu bytes", k->name, bs);
-            return 0;
-        }
-        ok = kcp_cipher_kernel_blocks(k, k->buf, bs, out);
-        if (ok)
-            *outl = bs;
-    } else if (!k->pad) {
-        if (k->buflen) {
-            KCP_ERR(k->p, KCP_R_INVALID_ARGUMENT,
-                    "%s: data is not a multiple of the block size (%zu bytes left) and "
-                    "padding is off", k->name, k->buflen);
-            ok = 0;
-        }
-    } else {
-        unsigned char blk[KCP_BLOCK_MAX];
-        if (k->buflen != bs) {
-            KCP_ERR(k->p, KCP_R_BAD_DECRYPT, "%s: wrong final block length", k->name);
-            ok = 0;
-        } else if ((ok = kcp_cipher_kernel_blocks(k, k->buf, bs, blk))) {
-            unsigned v = blk[bs - 1];
-            int good = v >= 1 && v <= bs;
-            for (unsigned i = 0; good && i < v; i++)
-                good = blk[bs - 1 - i] == v;
-            if (!good) {
-                KCP_ERR(k->p, KCP_R_BAD_DECRYPT, "%s: bad decrypt (padding)", k->name);
-                ok = 0;
-            } else if (outsize < bs - v) {
-                KCP_ERR(k->p, KCP_R_OUTPUT_TOO_SMALL, "%s: output too small", k->name);
-                ok = 0;
-            } else {
-                memcpy(out, blk, bs - v);
-                *outl = bs - v;
-            }
-        }
-        OPENSSL_cleanse(blk, sizeof(blk));
+    if (k->enc && k->pad && outsize < k->block) {
+        KCP_ERR(k->p, KCP_R_OUTPUT_TOO_SMALL, "%s: final needs %zu bytes", k->name, k->block);
+        return 0;
     }
-    OPENSSL_cleanse(k->buf, sizeof(k->buf));
-    k->buflen = 0;
+    unsigned char blk[KCP_BLOCK_MAX];
+    size_t n = 0;
+    kc_error e;
+    kc_error_clear(&e);
+    kc_status st = kc_blockpad_final(&k->bp, blk, &n, holder_blocks, k, &e);
+    int ok = st == KC_OK;
+    if (st == KC_ERR_AUTH) {
+        KCP_ERR(k->p, KCP_R_BAD_DECRYPT, "%s: bad decrypt (padding)", k->name);
+    } else if (st == KC_ERR_INVALID_ARG) {
+        KCP_ERR(k->p, k->pad ? KCP_R_BAD_DECRYPT : KCP_R_INVALID_ARGUMENT, "%s", e.msg);
+    } else if (ok && outsize < n) {
+        KCP_ERR(k->p, KCP_R_OUTPUT_TOO_SMALL, "%s: output too small", k->name);
+        ok = 0;
+    }
+    if (ok) {
+        memcpy(out, blk, n);
+        *outl = n;
+    }
+    OPENSSL_cleanse(blk, sizeof(blk));
     kernel_finish(k);
     return ok;
 }
@@ -799,6 +772,7 @@ static int cipher_set_ctx_params(void *vctx, const OSSL_PARAM params[])
         if (!OSSL_PARAM_get_uint(q, &u))
             return 0;
         k->pad = u != 0;
+        kc_blockpad_set_padding(&k->bp, k->pad);
         if (k->soft)
             EVP_CIPHER_CTX_set_padding(k->soft, k->pad);
     }

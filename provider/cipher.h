@@ -29,8 +29,7 @@ typedef struct {
     int enc, pad;
     kc_cipher *c;
     int started;                    /* a kernel message is open on c */
-    unsigned char buf[KCP_BLOCK_MAX];   /* ECB/CBC: partial block, or the held-back last block */
-    size_t buflen;
+    kc_blockpad bp;                 /* ECB/CBC: partial block, or the held-back last block */
     unsigned long long ctr_bytes;   /* CTR: bytes since the IV was set, for "num" */
     size_t ctr_skip;                /* CTR: keystream bytes to drop when the message starts */
     EVP_CIPHER_CTX *soft;           /* this message runs in OpenSSL's default implementation */

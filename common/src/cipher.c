@@ -6,6 +6,7 @@
  * counter; OFB: the keystream block; CFB: the ciphertext so far followed by
  * the unused keystream), so the pair (IV, bytes used) resumes anywhere. */
 #include "kc/cipher.h"
+#include "kc/blockpad.h"
 #include "afalg.h"
 #include "fork_guard.h"
 #include "tfm_internal.h"
@@ -30,8 +31,7 @@ struct kc_cipher {
     size_t block;                   /* ECB/CBC: the table's block size (padding unit) */
     size_t ctr_block;               /* stream/whole modes: the underlying block, the IV size */
     unsigned char iv[BLOCK_MAX];
-    unsigned char held[BLOCK_MAX];  /* ECB/CBC input short of a block */
-    size_t held_len;
+    kc_blockpad held;               /* ECB/CBC input short of a block (no padding here) */
     unsigned char keystream[BLOCK_MAX]; /* stream modes: keystream of the last block */
     size_t ks_used;                 /* ctr_block when none is left */
 };
@@ -116,10 +116,11 @@ kc_status kc_cipher_start(kc_cipher *c, int encrypt, const unsigned char *iv, si
     if (iv_len != c->alg->iv_size || (iv_len && !iv))
         return kc_fail(err, KC_ERR_INVALID_ARG, 0, "%s: IV must be %zu bytes, not %zu",
                        c->alg->name, c->alg->iv_size, iv_len);
+    if (kc_blockpad_init(&c->held, c->alg->name, c->block, encrypt, 0, err) != KC_OK)
+        return err ? err->status : KC_ERR_INVALID_ARG;
     c->started = 1;
     c->encrypt = encrypt;
     c->whole_done = 0;
-    c->held_len = 0;
     c->ks_used = c->ctr_block;
     memset(c->iv, 0, sizeof(c->iv));
     if (iv_len)
@@ -150,39 +151,38 @@ static kc_status request(kc_cipher *c, const struct iovec *in, int nin, struct i
     return KC_OK;
 }
 
-/* ECB/CBC: whole blocks go to the kernel, a partial tail is held back. */
-static kc_status update_blocks(kc_cipher *c, const unsigned char *in, size_t in_len,
-                               unsigned char *out, size_t *out_len, kc_error *err)
+/* ECB/CBC: whole blocks, in requests of at most KC_REQUEST_MAX, each
+ * chaining from the last (CBC). */
+static kc_status whole_blocks(void *ctx, const unsigned char *in, size_t len,
+                              unsigned char *out, kc_error *err)
 {
+    kc_cipher *c = ctx;
     const size_t block = c->block;
     int chains = c->alg->iv_size != 0; /* CBC; check_sizes made iv_size == block */
-    *out_len = 0;
-    while (c->held_len + in_len >= block) {
-        size_t total = c->held_len + in_len;
-        size_t chunk = total > KC_REQUEST_MAX ? KC_REQUEST_MAX : total - total % block;
-        size_t from_in = chunk - c->held_len;
-        unsigned char held[BLOCK_MAX], next_iv[BLOCK_MAX];
-        size_t held_len = c->held_len;
-        memcpy(held, c->held, held_len);
+    while (len) {
+        size_t chunk = len > KC_REQUEST_MAX ? KC_REQUEST_MAX : len;
+        unsigned char next_iv[BLOCK_MAX];
         /* decrypt chains on the last input block: save it, out may alias in */
         if (!c->encrypt && chains)
-            memcpy(next_iv, in + from_in - block, block);
-        struct iovec src[2] = { { held, held_len }, { (void *)in, from_in } };
-        struct iovec dst[1] = { { out, chunk } };
-        kc_status s = request(c, held_len ? src : src + 1, held_len ? 2 : 1, dst, 1, err);
+            memcpy(next_iv, in + chunk - block, block);
+        struct iovec src = { (void *)in, chunk }, dst = { out, chunk };
+        kc_status s = request(c, &src, 1, &dst, 1, err);
         if (s != KC_OK)
             return s;
         if (chains)
             memcpy(c->iv, c->encrypt ? out + chunk - block : next_iv, block);
-        c->held_len = 0;
-        in += from_in;
-        in_len -= from_in;
+        in += chunk;
         out += chunk;
-        *out_len += chunk;
+        len -= chunk;
     }
-    memcpy(c->held + c->held_len, in, in_len);
-    c->held_len += in_len;
     return KC_OK;
+}
+
+/* ECB/CBC: whole blocks go to the kernel, a partial tail is held back. */
+static kc_status update_blocks(kc_cipher *c, const unsigned char *in, size_t in_len,
+                               unsigned char *out, size_t *out_len, kc_error *err)
+{
+    return kc_blockpad_update(&c->held, in, in_len, out, out_len, whole_blocks, c, err);
 }
 
 /* A stream mode's IV after the whole blocks last_in -> last_out. */
@@ -336,10 +336,9 @@ kc_status kc_cipher_finish(kc_cipher *c, kc_error *err)
     if (!c->started)
         return kc_fail(err, KC_ERR_STATE, 0, "%s: finish before start", c->alg->name);
     c->started = 0;
-    size_t held = c->held_len;
-    kc_wipe(c->held, sizeof(c->held));
+    size_t held = kc_blockpad_held(&c->held);
+    kc_blockpad_reset(&c->held);
     kc_wipe(c->keystream, sizeof(c->keystream));
-    c->held_len = 0;
     if (held)
         return kc_fail(err, KC_ERR_INVALID_ARG, 0,
                        "%s: data length is not a multiple of the %zu-byte block (%zu left)",

@@ -9,6 +9,7 @@
 #include "kc/key.h"
 #include "kc/probe.h"
 #include "kc/tfm.h"
+#include "kc/blockpad.h"
 #include "kc/cipher.h"
 #include "kc/aead.h"
 #include "kc/aead_keystream.h"
