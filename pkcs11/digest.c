@@ -2,7 +2,8 @@
  * Updates are held in the module up to P11_DIGEST_HOLD bytes and reach the
  * kernel with the final: one sendmsg and one read for a typical message,
  * and a state C_GetOperationState can save (strongSwan's hasher saves it
- * after every append). Beyond that the data streams to the kernel and the
+ * after every append). Beyond that it goes to the kernel in held-size
+ * pieces (common/'s kc_gather) and the
  * state becomes unsaveable. */
 #include "p11.h"
 
@@ -14,13 +15,7 @@ void p11_hashop_free(p11_hashop *op)
     if (op->h)
         kc_hash_free(op->h);
     op->h = NULL;
-    if (op->pend) {
-        kc_wipe(op->pend, P11_DIGEST_HOLD);   /* C_DigestKey may have put a key here */
-        free(op->pend);
-    }
-    op->pend = NULL;
-    op->plen = 0;
-    op->spilled = 0;
+    kc_gather_free(&op->g);   /* wiped: C_DigestKey may have put a key here */
     op->saved = 0;
     op->updated = 0;
     op->active = 0;
@@ -38,32 +33,40 @@ CK_RV p11_digest_start(p11_hashop *op, CK_MECHANISM_TYPE mech)
     }
     op->mech = mech;
     op->out_len = kc_alg(pm->alg)->out_size;
-    op->plen = 0;
-    op->spilled = 0;
+    kc_gather_init(&op->g, P11_DIGEST_HOLD);
     op->updated = 0;
     op->active = 1;
     return CKR_OK;
 }
 
-CK_RV p11_digest_feed(p11_hashop *op, const unsigned char *in, size_t n)
+/* The gatherer's sink: part of the message to the kernel hash. */
+static kc_status hash_sink(void *ctx, const unsigned char *in, size_t len, kc_error *err)
+{
+    return kc_hash_update(ctx, in, len, err);
+}
+
+CK_RV p11_hash_feed(p11_hashop *op, const unsigned char *in, size_t n)
 {
     kc_error err;
+    if (kc_gather_update(&op->g, in, n, hash_sink, op->h, &err) != KC_OK)
+        return p11_rv(&err, P11_USE_DIGEST);   /* CKR_HOST_MEMORY for allocation */
+    return CKR_OK;
+}
+
+kc_status p11_hash_end(p11_hashop *op, unsigned char *out, size_t out_len, kc_error *err)
+{
+    if (!op->g.spilled)   /* all of it held here: one request */
+        return kc_hash_oneshot(op->h, kc_gather_data(&op->g), kc_gather_len(&op->g), out,
+                               out_len, err);
+    kc_status st = kc_gather_flush(&op->g, hash_sink, op->h, err);
+    return st == KC_OK ? kc_hash_final(op->h, out, out_len, err) : st;
+}
+
+CK_RV p11_digest_feed(p11_hashop *op, const unsigned char *in, size_t n)
+{
     op->saved = 0;
     op->updated = 1;
-    if (!n)
-        return CKR_OK;
-    if (!op->spilled && n <= P11_DIGEST_HOLD - op->plen) {   /* no sum: it could wrap */
-        if (!op->pend && !(op->pend = malloc(P11_DIGEST_HOLD)))
-            return CKR_HOST_MEMORY;
-        memcpy(op->pend + op->plen, in, n);
-        op->plen += n;
-        return CKR_OK;
-    }
-    if (op->plen && kc_hash_update(op->h, op->pend, op->plen, &err) != KC_OK)
-        return p11_rv(&err, P11_USE_DIGEST);
-    op->plen = 0;
-    op->spilled = 1;
-    return kc_hash_update(op->h, in, n, &err) == KC_OK ? CKR_OK : p11_rv(&err, P11_USE_DIGEST);
+    return p11_hash_feed(op, in, n);
 }
 
 static CK_RV dig_op(CK_SESSION_HANDLE hs, p11_hashop **op)
@@ -125,12 +128,8 @@ static CK_RV finish(p11_hashop *op, CK_BYTE_PTR out, CK_ULONG_PTR outn, const vo
     kc_status st;
     if (oneshot)
         st = kc_hash_oneshot(op->h, data, n, out, op->out_len, &err);
-    else if (!op->spilled)   /* all of it held here: one request */
-        st = kc_hash_oneshot(op->h, op->pend, op->plen, out, op->out_len, &err);
-    else if (op->plen && kc_hash_update(op->h, op->pend, op->plen, &err) != KC_OK)
-        st = err.status;
     else
-        st = kc_hash_final(op->h, out, op->out_len, &err);
+        st = p11_hash_end(op, out, op->out_len, &err);
     p11_hashop_free(op);
     return st == KC_OK ? CKR_OK : p11_rv(&err, P11_USE_DIGEST);
 }

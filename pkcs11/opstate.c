@@ -27,18 +27,18 @@ static CK_RV get_state(CK_SESSION_HANDLE hs, CK_BYTE_PTR out, CK_ULONG_PTR len)
         return CKR_ARGUMENTS_BAD;
     if (!s->dig.active && !other_ops(s))
         return CKR_OPERATION_NOT_INITIALIZED;
-    if (other_ops(s) || s->dig.spilled)
+    if (other_ops(s) || s->dig.g.spilled)
         return CKR_STATE_UNSAVEABLE;
     p11_hashop *op = &s->dig;
-    if ((rv = p11_out(out, len, HDR + op->plen)) != CKR_OK || !out)
+    if ((rv = p11_out(out, len, HDR + kc_gather_len(&op->g))) != CKR_OK || !out)
         return rv;
     memcpy(out, MAGIC, 8);
     for (int i = 0; i < 8; i++)
         out[8 + i] = (CK_BYTE)((uint64_t)op->mech >> (8 * i));
     for (int i = 0; i < 4; i++)
-        out[16 + i] = (CK_BYTE)(op->plen >> (8 * i));
-    if (op->plen)
-        memcpy(out + HDR, op->pend, op->plen);
+        out[16 + i] = (CK_BYTE)(kc_gather_len(&op->g) >> (8 * i));
+    if (kc_gather_len(&op->g))
+        memcpy(out + HDR, kc_gather_data(&op->g), kc_gather_len(&op->g));
     op->saved = 1;
     return CKR_OK;
 }

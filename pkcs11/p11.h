@@ -90,9 +90,7 @@ typedef struct {
     /* C_Digest*: data held here until final, up to P11_DIGEST_HOLD bytes,
      * so the operation state can be saved (opstate.c); spilled once some
      * went to the kernel, whose partial state cannot be read back. */
-    unsigned char *pend;
-    size_t plen;
-    int spilled;
+    kc_gather g;                 /* held data (g.spilled: some went to the kernel) */
     int saved;                   /* state handed out, nothing fed since */
     int updated;                 /* an Update ran: the one-shot call is refused */
 } p11_hashop;
@@ -319,6 +317,10 @@ CK_RV p11_store_parse(FILE *f, p11_token *t);   /* token.state's text */
 /* digest.c */
 CK_RV p11_digest_start(p11_hashop *op, CK_MECHANISM_TYPE mech);
 CK_RV p11_digest_feed(p11_hashop *op, const unsigned char *in, size_t n);
+/* digest.c, for digests and MACs: updates gathered (kc/gather.h), the end
+ * one request when all of it is held here */
+CK_RV p11_hash_feed(p11_hashop *op, const unsigned char *in, size_t n);
+kc_status p11_hash_end(p11_hashop *op, unsigned char *out, size_t out_len, kc_error *err);
 
 /* encrypt.c / digest.c / sign.c */
 void p11_crypt_free(p11_crypt *op);

@@ -50,6 +50,7 @@ static CK_RV init(CK_SESSION_HANDLE hs, int sign, CK_MECHANISM_PTR m, CK_OBJECT_
     }
     op->mech = m->mechanism;
     op->out_len = out_len;
+    kc_gather_init(&op->g, P11_DIGEST_HOLD);
     op->active = 1;
     return CKR_OK;
 }
@@ -69,7 +70,7 @@ static CK_RV mac(p11_hashop *op, const void *data, size_t n, int oneshot, unsign
     unsigned char full[64];
     kc_error err;
     kc_status st = oneshot ? kc_hash_oneshot(op->h, data, n, full, sizeof full, &err)
-                           : kc_hash_final(op->h, full, sizeof full, &err);
+                           : p11_hash_end(op, full, sizeof full, &err);
     if (st == KC_OK)
         memcpy(out, full, op->out_len);
     kc_wipe(full, sizeof full);
@@ -112,14 +113,13 @@ static CK_RV upd(CK_SESSION_HANDLE hs, int sign, CK_BYTE_PTR in, CK_ULONG n)
     CK_RV rv = get(hs, sign, &op);
     if (rv != CKR_OK)
         return rv;
-    kc_error err;
     op->updated = 1;
     if (!in && n)
         rv = CKR_ARGUMENTS_BAD;
     else if (n > P11_LEN_MAX)
         rv = CKR_DATA_LEN_RANGE;
-    else if (n && kc_hash_update(op->h, in, n, &err) != KC_OK)
-        rv = p11_rv(&err, P11_USE_DIGEST);
+    else
+        rv = p11_hash_feed(op, in, n);
     if (rv != CKR_OK)
         p11_hashop_free(op);
     return rv;

@@ -35,9 +35,7 @@ typedef struct {
     size_t size;
     kc_hash *h;
     int dirty;                 /* the kernel holds part of this message */
-    unsigned char *buf;
-    size_t buflen, bufcap;
-    unsigned long long total;
+    kc_gather g;               /* updates gathered: kc/gather.h */
     EVP_MD_CTX *soft;          /* no socket could be had: this message continues here */
 } kcp_digest;
 
@@ -59,7 +57,7 @@ void *kcp_digest_newctx(void *provctx, int slot)
     d->slot = slot;
     d->alg = s->alg;
     d->size = kc_alg(s->alg)->out_size;
-    d->bufcap = p->conf.min_size > BUF_MIN ? p->conf.min_size : BUF_MIN;
+    kc_gather_init(&d->g, p->conf.min_size > BUF_MIN ? p->conf.min_size : BUF_MIN);
     return d;
 }
 
@@ -73,11 +71,8 @@ static void digest_free(void *vctx)
     else
         kc_hash_free(d->h);
     EVP_MD_CTX_free(d->soft);
-    /* the buffer can hold key material: HMAC feeds key^ipad through here */
-    if (d->buf) {
-        OPENSSL_cleanse(d->buf, d->bufcap);
-        free(d->buf);
-    }
+    /* wiped: HMAC feeds key^ipad through here */
+    kc_gather_free(&d->g);
     OPENSSL_cleanse(d, sizeof(*d));
     free(d);
 }
@@ -151,12 +146,18 @@ static int kernel_update(kcp_digest *d, const unsigned char *in, size_t len)
     return 1;
 }
 
+/* The gatherer's sink: part of the message to the kernel (or software);
+ * an error is raised already. */
+static kc_status kernel_sink(void *ctx, const unsigned char *in, size_t len, kc_error *err)
+{
+    return kernel_update(ctx, in, len) ? KC_OK : kc_fail(err, KC_ERR_KERNEL, 0, "raised");
+}
+
 static int digest_init(void *vctx, const OSSL_PARAM params[])
 {
     kcp_digest *d = vctx;
     (void)params;
-    d->buflen = 0;
-    d->total = 0;
+    kc_gather_reset(&d->g);
     EVP_MD_CTX_free(d->soft);
     d->soft = NULL;
     if (d->dirty) {
@@ -176,43 +177,19 @@ static int digest_init(void *vctx, const OSSL_PARAM params[])
 static int digest_update(void *vctx, const unsigned char *in, size_t inl)
 {
     kcp_digest *d = vctx;
-    if (!inl)
-        return 1;
-    d->total += inl;
-    if (d->soft)
-        return EVP_DigestUpdate(d->soft, in, inl);
-    if (!d->buf && !(d->buf = malloc(d->bufcap))) {
+    kc_error e;
+    kc_error_clear(&e);
+    kc_status st = kc_gather_update(&d->g, in, inl, kernel_sink, d, &e);
+    if (st == KC_ERR_NOMEM)
         KCP_ERR(d->p, KCP_R_NOMEM, "%s: out of memory", dname(d));
-        return 0;
-    }
-    if (d->buflen + inl <= d->bufcap) {
-        memcpy(d->buf + d->buflen, in, inl);
-        d->buflen += inl;
-        return 1;
-    }
-    /* top the buffer up so the kernel gets full buffers, not two sends */
-    size_t room = d->bufcap - d->buflen;
-    memcpy(d->buf + d->buflen, in, room);
-    in += room;
-    inl -= room;
-    if (!kernel_update(d, d->buf, d->bufcap))
-        return 0;
-    d->buflen = 0;
-    /* no socket to be had: the message went on in software */
-    if (d->soft)
-        return EVP_DigestUpdate(d->soft, in, inl);
-    if (inl >= d->bufcap)
-        return kernel_update(d, in, inl);
-    memcpy(d->buf, in, inl);
-    d->buflen = inl;
-    return 1;
+    return st == KC_OK;
 }
 
 static int soft_digest(kcp_digest *d, unsigned char *out)
 {
     const EVP_MD *md = kcp_soft_md(d->p, d->alg);
     unsigned int n = 0;
-    if (!md || !EVP_Digest(d->buf, d->buflen, out, &n, md, NULL)) {
+    if (!md || !EVP_Digest(kc_gather_data(&d->g), kc_gather_len(&d->g), out, &n, md, NULL)) {
         KCP_ERR(d->p, KCP_R_SOFTWARE_FAILED, "%s: default implementation failed", dname(d));
         return 0;
     }
@@ -231,40 +208,43 @@ static int digest_final(void *vctx, unsigned char *out, size_t *outl, size_t out
         return 0;
     }
     int ok, r = 0;
-    if (d->soft) {
-        unsigned int n = 0;
-        ok = EVP_DigestFinal_ex(d->soft, out, &n);
+    unsigned long long total = d->g.total;
+    if (d->soft || d->dirty) {
+        /* part of the message went on: the rest follows it */
+        kc_error raised;
+        ok = kc_gather_flush(&d->g, kernel_sink, d, &raised) == KC_OK;
+        if (ok && d->soft) {
+            unsigned int n = 0;
+            if (!(ok = EVP_DigestFinal_ex(d->soft, out, &n)))
+                KCP_ERR(d->p, KCP_R_SOFTWARE_FAILED, "%s: default implementation failed",
+                        dname(d));
+        } else if (ok) {
+            kcp_count(KCP_ST_KERNEL_REQUESTS, 1);
+            ok = kc_hash_final(d->h, out, d->size, &e) == KC_OK;
+        }
         EVP_MD_CTX_free(d->soft);
         d->soft = NULL;
-        if (!ok)
-            KCP_ERR(d->p, KCP_R_SOFTWARE_FAILED, "%s: default implementation failed", dname(d));
-    } else if (!d->dirty && d->total < d->p->conf.min_size) {
+    } else if (total < d->p->conf.min_size) {
         ok = soft_digest(d, out);
-    } else if (!d->dirty && (r = ensure_kernel(d)) < 0) {
+    } else if ((r = ensure_kernel(d)) < 0) {
         ok = soft_digest(d, out);
-    } else if (!d->dirty) {
+    } else {
         ok = r;
         if (ok) {
             kcp_count(KCP_ST_KERNEL_REQUESTS, 1);
-            ok = kc_hash_oneshot(d->h, d->buf, d->buflen, out, d->size, &e) == KC_OK;
-        }
-    } else {
-        ok = !d->buflen || kernel_update(d, d->buf, d->buflen);
-        if (ok) {
-            kcp_count(KCP_ST_KERNEL_REQUESTS, 1);
-            ok = kc_hash_final(d->h, out, d->size, &e) == KC_OK;
+            ok = kc_hash_oneshot(d->h, kc_gather_data(&d->g), kc_gather_len(&d->g), out, d->size,
+                                 &e) == KC_OK;
         }
     }
     if (!ok && e.status != KC_OK) {
         KCP_ERR_KC(d->p, &e, dname(d));
         drop_kernel(d);
     }
-    if (ok && (d->dirty || d->total >= d->p->conf.min_size))
+    if (ok && (d->dirty || total >= d->p->conf.min_size))
         kcp_count(KCP_ST_DIGEST_OPS, 1);
     /* final readies the kernel socket for a new message */
     d->dirty = 0;
-    d->buflen = 0;
-    d->total = 0;
+    kc_gather_reset(&d->g);
     release_kernel(d);
     if (ok)
         *outl = d->size;
@@ -281,15 +261,13 @@ static void *digest_dup(void *vctx)
     }
     *d = *src;
     d->h = NULL;
-    d->buf = NULL;
     d->soft = NULL;
-    if (src->buf && !(d->buf = malloc(src->bufcap))) {
+    kc_error ce;
+    if (kc_gather_copy(&d->g, &src->g, &ce) != KC_OK) {
         free(d);
         KCP_ERR(src->p, KCP_R_NOMEM, "%s: out of memory", dname(src));
         return NULL;
     }
-    if (src->buf)
-        memcpy(d->buf, src->buf, src->buflen);
     if (src->soft && (!(d->soft = EVP_MD_CTX_new()) || !EVP_MD_CTX_copy_ex(d->soft, src->soft))) {
         KCP_ERR(src->p, KCP_R_SOFTWARE_FAILED, "%s: cannot copy the software context",
                 dname(src));

@@ -35,9 +35,7 @@ typedef struct {
     int key_set;
     kc_hash *h;
     int dirty;
-    unsigned char *buf;
-    size_t buflen, bufcap;
-    unsigned long long total;
+    kc_gather g;                /* updates gathered: kc/gather.h */
     size_t tls_data_size;
     EVP_MAC_CTX *soft;          /* the software MAC, when this context runs there */
 } kcp_mac;
@@ -63,7 +61,7 @@ static void *mac_newctx(void *provctx, int cmac)
     m->p = p;
     m->cmac = cmac;
     m->alg = KC_ALG_COUNT;
-    m->bufcap = p->conf.min_size > BUF_MIN ? p->conf.min_size : BUF_MIN;
+    kc_gather_init(&m->g, p->conf.min_size > BUF_MIN ? p->conf.min_size : BUF_MIN);
     return m;
 }
 
@@ -85,7 +83,7 @@ static void mac_free(void *vctx)
     kc_hash_free(m->h);
     EVP_MAC_CTX_free(m->soft);
     OPENSSL_clear_free(m->key, m->keylen);
-    OPENSSL_clear_free(m->buf, m->bufcap);
+    kc_gather_free(&m->g);
     OPENSSL_free(m);
 }
 
@@ -225,8 +223,7 @@ static int mac_init(void *vctx, const unsigned char *key, size_t keylen,
                 m->subalg, m->cmac_keylen, m->keylen);
         return 0;
     }
-    m->buflen = 0;
-    m->total = 0;
+    kc_gather_reset(&m->g);
     if (m->dirty) {
         kc_error e;
         kc_error_clear(&e);
@@ -267,10 +264,18 @@ static int kernel_update(kcp_mac *m, const unsigned char *in, size_t len)
     return 1;
 }
 
+/* The gatherer's sink: part of the message to the kernel (or software);
+ * an error is raised already. */
+static kc_status kernel_sink(void *ctx, const unsigned char *in, size_t len, kc_error *err)
+{
+    return kernel_update(ctx, in, len) ? KC_OK : kc_fail(err, KC_ERR_KERNEL, 0, "raised");
+}
+
 static int mac_update(void *vctx, const unsigned char *in, size_t inl)
 {
     kcp_mac *m = vctx;
-    if (m->soft)
+    /* software from the start (or with nothing held back): straight there */
+    if (m->soft && !kc_gather_len(&m->g))
         return EVP_MAC_update(m->soft, in, inl);
     if (!inl)
         return 1;
@@ -278,31 +283,12 @@ static int mac_update(void *vctx, const unsigned char *in, size_t inl)
         KCP_ERR(m->p, KCP_R_BAD_STATE, "%s: update before init", mname(m));
         return 0;
     }
-    m->total += inl;
-    if (!m->buf && !(m->buf = OPENSSL_malloc(m->bufcap))) {
+    kc_error e;
+    kc_error_clear(&e);
+    kc_status st = kc_gather_update(&m->g, in, inl, kernel_sink, m, &e);
+    if (st == KC_ERR_NOMEM)
         KCP_ERR(m->p, KCP_R_NOMEM, "%s: out of memory", mname(m));
-        return 0;
-    }
-    if (m->buflen + inl <= m->bufcap) {
-        memcpy(m->buf + m->buflen, in, inl);
-        m->buflen += inl;
-        return 1;
-    }
-    size_t room = m->bufcap - m->buflen;
-    memcpy(m->buf + m->buflen, in, room);
-    in += room;
-    inl -= room;
-    if (!kernel_update(m, m->buf, m->bufcap))
-        return 0;
-    m->buflen = 0;
-    /* no socket to be had: the message went on in software */
-    if (m->soft)
-        return EVP_MAC_update(m->soft, in, inl);
-    if (inl >= m->bufcap)
-        return kernel_update(m, in, inl);
-    memcpy(m->buf, in, inl);
-    m->buflen = inl;
-    return 1;
+    return st == KC_OK;
 }
 
 static size_t mac_size(const kcp_mac *m)
@@ -316,8 +302,14 @@ static int mac_final(void *vctx, unsigned char *out, size_t *outl, size_t outsiz
 {
     kcp_mac *m = vctx;
     size_t size = mac_size(m);
-    if (m->soft)
-        return EVP_MAC_final(m->soft, out, outl, outsize);
+    kc_error raised;
+    if (m->soft) {
+        /* bytes gathered after the message moved to software follow it */
+        int ok = kc_gather_flush(&m->g, kernel_sink, m, &raised) == KC_OK &&
+                 EVP_MAC_final(m->soft, out, outl, outsize);
+        kc_gather_reset(&m->g);
+        return ok;
+    }
     if (m->alg == KC_ALG_COUNT || outsize < size) {
         KCP_ERR(m->p, m->alg == KC_ALG_COUNT ? KCP_R_BAD_STATE : KCP_R_OUTPUT_TOO_SMALL,
                 "%s: %s", mname(m), m->alg == KC_ALG_COUNT ? "final before init" : "output too small");
@@ -326,19 +318,21 @@ static int mac_final(void *vctx, unsigned char *out, size_t *outl, size_t outsiz
     kc_error e;
     kc_error_clear(&e);
     int ok, r = 1;
-    if (!m->dirty && (m->total < m->p->conf.min_size || (r = ensure_kernel(m)) < 0)) {
+    unsigned long long total = m->g.total;
+    if (!m->dirty && (total < m->p->conf.min_size || (r = ensure_kernel(m)) < 0)) {
         EVP_MAC_CTX *x = soft_new(m, 0);
-        ok = x && EVP_MAC_update(x, m->buf ? m->buf : (const unsigned char *)"", m->buflen) &&
+        ok = x && EVP_MAC_update(x, kc_gather_data(&m->g), kc_gather_len(&m->g)) &&
              EVP_MAC_final(x, out, outl, outsize);
         EVP_MAC_CTX_free(x);
     } else if (!m->dirty) {
         ok = r;
         if (ok) {
             kcp_count(KCP_ST_KERNEL_REQUESTS, 1);
-            ok = kc_hash_oneshot(m->h, m->buf, m->buflen, out, size, &e) == KC_OK;
+            ok = kc_hash_oneshot(m->h, kc_gather_data(&m->g), kc_gather_len(&m->g), out, size,
+                                 &e) == KC_OK;
         }
     } else {
-        ok = !m->buflen || kernel_update(m, m->buf, m->buflen);
+        ok = kc_gather_flush(&m->g, kernel_sink, m, &raised) == KC_OK;
         if (ok) {
             kcp_count(KCP_ST_KERNEL_REQUESTS, 1);
             ok = kc_hash_final(m->h, out, size, &e) == KC_OK;
@@ -346,11 +340,10 @@ static int mac_final(void *vctx, unsigned char *out, size_t *outl, size_t outsiz
     }
     if (!ok && e.status != KC_OK)
         KCP_ERR_KC(m->p, &e, kc_alg(m->alg)->name);
-    if (ok && (m->dirty || m->total >= m->p->conf.min_size))
+    if (ok && (m->dirty || total >= m->p->conf.min_size))
         kcp_count(KCP_ST_MAC_OPS, 1);
     m->dirty = 0;
-    m->buflen = 0;
-    m->total = 0;
+    kc_gather_reset(&m->g);
     if (ok)
         *outl = size;
     return ok;
@@ -367,9 +360,9 @@ static void *mac_dup(void *vctx)
     m->h = NULL;
     m->soft = NULL;
     m->key = NULL;
-    m->buf = NULL;
+    m->g.buf = NULL;
     if ((src->key && !(m->key = OPENSSL_memdup(src->key, src->keylen ? src->keylen : 1))) ||
-        (src->buf && !(m->buf = OPENSSL_memdup(src->buf, src->bufcap))) ||
+        kc_gather_copy(&m->g, &src->g, NULL) != KC_OK ||
         (src->soft && !(m->soft = EVP_MAC_CTX_dup(src->soft)))) {
         KCP_ERR(src->p, KCP_R_NOMEM, "%s: out of memory", mname(src));
         mac_free(m);
@@ -433,9 +426,9 @@ static int mac_set_ctx_params(void *vctx, const OSSL_PARAM params[])
                 !(m->soft = soft_new(m, 1)))
                 return 0;
             /* bytes gathered so far belong to this record */
-            if (m->buflen && !EVP_MAC_update(m->soft, m->buf, m->buflen))
+            kc_error raised;
+            if (kc_gather_flush(&m->g, kernel_sink, m, &raised) != KC_OK)
                 return 0;
-            m->buflen = 0;
         }
     }
     return 1;

@@ -13,6 +13,7 @@
 #include "kc/cipher.h"
 #include "kc/aead.h"
 #include "kc/aead_keystream.h"
+#include "kc/gather.h"
 #include "kc/hash.h"
 #include "kc/keywrap.h"
 #include "kc/rng.h"
