@@ -279,29 +279,14 @@ static kc_status cipher_blocks(void *ctx, const unsigned char *in, size_t len,
 
 static CK_RV buffer(p11_crypt *op, const unsigned char *in, size_t n)
 {
-    /* n <= P11_LEN_MAX (checked at the entry points): no sum here wraps */
-    if (n > P11_LEN_MAX - op->len)
-        return len_err(op);
-    if (op->len + n > op->cap) {
-        size_t cap = op->cap ? op->cap : 256;
-        while (cap < op->len + n)
-            cap *= 2;
-        unsigned char *b = malloc(cap);
-        if (!b)
-            return CKR_HOST_MEMORY;
-        if (op->len)
-            memcpy(b, op->buf, op->len);
-        if (op->buf) {
-            kc_wipe(op->buf, op->cap);
-            free(op->buf);
-        }
-        op->buf = b;
-        op->cap = cap;
-    }
-    if (n)
-        memcpy(op->buf + op->len, in, n);
-    op->len += n;
-    return CKR_OK;
+    /* common/'s message buffer (growth, wiping) over the op's fields;
+     * n <= P11_LEN_MAX (checked at the entry points): no sum here wraps */
+    kc_msgbuf b = { op->buf, op->len, op->cap };
+    kc_status st = kc_msgbuf_append(&b, in, n, P11_LEN_MAX, NULL);
+    op->buf = b.data;
+    op->len = b.len;
+    op->cap = b.cap;
+    return st == KC_OK ? CKR_OK : st == KC_ERR_NOMEM ? CKR_HOST_MEMORY : len_err(op);
 }
 
 static CK_RV do_update(p11_crypt *op, const unsigned char *in, size_t n, unsigned char *out,

@@ -24,6 +24,7 @@
 #include <limits.h>
 #include <openssl/crypto.h>
 #include <openssl/params.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,26 +92,24 @@ static void aead_free(void *vctx)
         return;
     reset_message(a);
     kcp_aead_drop_kernel(a);
-    OPENSSL_free(a->aad);
+    OPENSSL_clear_free(a->aad, a->aadcap);
     OPENSSL_clear_free(a->data, a->datacap);
     OPENSSL_clear_free(a, sizeof(*a));
 }
 
-static int grow(kcp_aead *a, unsigned char **buf, size_t *cap, size_t need)
+/* Append to one of the message's buffers: common/'s message buffer
+ * (growth, wiping what it held) over the context's fields. */
+static int append(kcp_aead *a, unsigned char **buf, size_t *len, size_t *cap,
+                  const unsigned char *in, size_t inl)
 {
-    if (need <= *cap)
-        return 1;
-    size_t n = *cap ? *cap : 1024;
-    while (n < need)
-        n *= 2;
-    unsigned char *b = OPENSSL_clear_realloc(*buf, *cap, n);
-    if (!b) {
+    kc_msgbuf b = { *buf, *len, *cap };
+    kc_status st = kc_msgbuf_append(&b, in, inl, SIZE_MAX, NULL);
+    *buf = b.data;
+    *len = b.len;
+    *cap = b.cap;
+    if (st != KC_OK)
         KCP_ERR(a->p, KCP_R_NOMEM, "%s: out of memory", a->name);
-        return 0;
-    }
-    *buf = b;
-    *cap = n;
-    return 1;
+    return st == KC_OK;
 }
 
 static void *aead_dup(void *vctx)
@@ -125,19 +124,15 @@ static void *aead_dup(void *vctx)
     a->k = NULL;
     a->ks = NULL;
     a->aad = a->data = NULL;
-    a->aadcap = a->datacap = 0;
+    a->aadlen = a->aadcap = a->datalen = a->datacap = 0;
     a->soft = NULL;
-    if (!grow(a, &a->aad, &a->aadcap, src->aadlen) ||
-        !grow(a, &a->data, &a->datacap, src->datalen) ||
+    if (!append(a, &a->aad, &a->aadlen, &a->aadcap, src->aad, src->aadlen) ||
+        !append(a, &a->data, &a->datalen, &a->datacap, src->data, src->datalen) ||
         (src->soft && (!(a->soft = EVP_CIPHER_CTX_new()) ||
                        !EVP_CIPHER_CTX_copy(a->soft, src->soft)))) {
         aead_free(a);
         return NULL;
     }
-    if (src->aadlen)
-        memcpy(a->aad, src->aad, src->aadlen);
-    if (src->datalen)
-        memcpy(a->data, src->data, src->datalen);
     return a;
 }
 
@@ -261,11 +256,7 @@ static int aad_update(kcp_aead *a, const unsigned char *in, size_t inl)
         int n;
         return EVP_CipherUpdate(a->soft, NULL, &n, in, (int)inl);
     }
-    if (!grow(a, &a->aad, &a->aadcap, a->aadlen + inl))
-        return 0;
-    memcpy(a->aad + a->aadlen, in, inl);
-    a->aadlen += inl;
-    return 1;
+    return append(a, &a->aad, &a->aadlen, &a->aadcap, in, inl);
 }
 
 /* The first data update: one request over everything. */
@@ -314,6 +305,7 @@ static int later_data(kcp_aead *a, unsigned char *out, const unsigned char *in, 
             return r;
         /* no socket for the keystream: the rest of the message in software */
         int n;
+        OPENSSL_cleanse(a->data + off, inl);
         a->datalen = off;
         if (!soft_switch(a, "no kernel socket"))
             return 0;
@@ -395,11 +387,9 @@ static int data_update(kcp_aead *a, unsigned char *out, const unsigned char *in,
             if (!soft_switch(a, why))
                 return 0;
         } else {
-            if (!grow(a, &a->data, &a->datacap, off + inl))
-                return 0;
             /* kept before the request: out may alias in */
-            memcpy(a->data + off, in, inl);
-            a->datalen += inl;
+            if (!append(a, &a->data, &a->datalen, &a->datacap, in, inl))
+                return 0;
             return off == 0 ? first_data(a, out, in, inl) : later_data(a, out, in, inl, off);
         }
     }

@@ -12,6 +12,7 @@
 #include "kc/blockpad.h"
 #include "kc/cipher.h"
 #include "kc/aead.h"
+#include "kc/msgbuf.h"
 #include "kc/aead_keystream.h"
 #include "kc/gather.h"
 #include "kc/hash.h"
