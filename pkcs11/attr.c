@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Attribute rules: which attributes an object class has, their defaults,
  * and what a template may set at creation, with C_SetAttributeValue and
  * with C_CopyObject (PKCS#11 3.0 sections 4.4-4.7, 4.9). */

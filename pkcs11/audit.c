@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The token's audit lines (audit.h); written by kc_audit, which leaves the
  * application's own openlog() settings alone. */
 #include "audit.h"

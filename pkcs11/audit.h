@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The token's audit trail (issue 10 item 6): one call per key lifecycle
  * event, each one syslog line (authpriv.notice, ident "kcrypt-pkcs11")
  * with the object's label, CKA_ID (hex), class, key type and handle,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Key custody on kernels with keys by serial (Linux >= 6.2, and
  * CONFIG_ENCRYPTED_KEYS): a non-extractable secret key lives as a kernel
  * "encrypted" key in the process keyring and every transform is keyed by its

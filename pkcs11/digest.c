@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* C_Digest*: SHA-1, SHA-2 and SHA-3 on the kernel's hash transforms.
  * Updates are held in the module up to P11_DIGEST_HOLD bytes and reach the
  * kernel with the final: one sendmsg and one read for a typical message,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* C_Encrypt* and C_Decrypt*: the block and stream modes (AES-ECB/CBC/
  * CBC_PAD/CTR/OFB/CFB128, DES3) stream through a kc_cipher; AES-CTS and the AEADs (GCM, CCM, ChaCha20-Poly1305) need the
  * whole message in one kernel request, so their multi-part forms buffer

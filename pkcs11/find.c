@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* C_FindObjects*: a snapshot of matching handles taken at Init, so objects
  * made or destroyed during the search do not disturb it. */
 #include "p11.h"

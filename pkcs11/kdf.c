@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* PBKDF2-HMAC-SHA256 (RFC 8018) on the kernel's hmac(sha256): the kernel
  * has no PBKDF2, and common/ is the only crypto code the token uses. The
  * PIN keys one HMAC transform once; each iteration is then one sendmsg and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* C_GenerateKey: secret keys drawn from the kernel DRBG inside the token. */
 #include "p11.h"
 

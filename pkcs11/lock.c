@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The one lock and the fork check. An application that passes mutex
  * callbacks without CKF_OS_LOCKING_OK gets its own mutexes used; otherwise
  * (OS locking allowed, or no threads promised) a pthread mutex serves. */

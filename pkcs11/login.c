@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Roles and PINs. Each PIN wraps (AES-KWP, RFC 5649) the token's random
  * 256-bit key under PBKDF2-HMAC-SHA256(PIN, salt): a PIN is right exactly
  * when that unwrap passes its integrity check, so no PIN hash is stored.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The token's mechanisms, derived from common/'s one algorithm table
  * (mechmap.c) and offered only where
  * kc_available() says the running kernel binds the algorithm. The few

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The token's face of the one algorithm table: which PKCS#11 mechanism and
  * key type each row is. common/ holds no PKCS#11 numbers; every row says
  * here whether the token offers it, and p11_alg_map_check (a host unit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The token's map of the one algorithm table (mechmap.c): which PKCS#11
  * mechanism and key type each row is. Pure data; the tests read it too. */
 #ifndef KCRYPT_P11_MECHMAP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Library entry: C_Initialize/C_Finalize, C_GetInfo and the function lists
  * (2.40 C_GetFunctionList, 3.0 C_GetInterfaceList/C_GetInterface). */
 #include "p11.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Object lifetime, handles, visibility and the object-management calls. */
 #include "p11.h"
 #include "audit.h"

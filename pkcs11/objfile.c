@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* One token object as it is kept at rest.
  *
  *   "KCP11OB1" | flags u32 | clear_len u32 | sealed_len u32 | clear | sealed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The store's object index, against rollback: the store version (a
  * counter raised by every object write) and, for each object file, the
  * version it was last written at. An object file carries its version inside

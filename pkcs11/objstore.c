@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Token objects on disk: one file per object in <store>/objects, named by
  * 16 random hex digits, so that processes sharing the token never write
  * the same file. A file is replaced whole (temporary, fsync, rename, fsync

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* C_GetOperationState/C_SetOperationState for digests. The kernel cannot
  * hand out a hash's partial state, so a state exists only while the data
  * is still held in the module (digest.c): the state is the mechanism and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Internal state of the kcrypt token. One global state guarded by one lock:
  * every entry point takes it (p11_enter) so sessions, objects and the login
  * state never race; the kernel work inside is short next to that. */

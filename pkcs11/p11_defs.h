@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What p11-kit's 2.40 <p11-kit/pkcs11.h> lacks from PKCS#11 3.0: the
  * interface types and function list, the 3.0 mechanism and key type
  * numbers kcrypt offers, and the CCM / ChaCha20-Poly1305 parameter blocks.

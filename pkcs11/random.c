@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* C_GenerateRandom / C_SeedRandom on the kernel DRBG (stdrng via algif_rng). */
 #include "p11.h"
 

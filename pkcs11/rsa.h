@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Internals shared by rsa_key.c, rsa_op.c and rsa_gen.c (p11.h has the
  * hooks the other files call). */
 #ifndef KCRYPT_P11_RSA_H

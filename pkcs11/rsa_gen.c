@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* C_GenerateKeyPair (CKM_RSA_PKCS_KEY_PAIR_GEN). The kernel cannot make an
  * RSA key, so OpenSSL's libcrypto generates it here, in user space (its
  * bytes in OpenSSL's memory, freed with the key, which clears them); the

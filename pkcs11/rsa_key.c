@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* RSA key objects. A private key's private half lives only in the kernel's
  * "asymmetric" key type (kc_pkey_load: PKCS#8 DER, parsed by the kernel),
  * in this process's keyring, so it goes with the process. The object keeps

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* RSA mechanisms. The private operations are the kernel's, on the key's
  * serial: PKCS#1 v1.5 signatures over SHA-1/2 digests by the kernel's own
  * encoding (keyctl_pkey_sign enc=pkcs1 hash=...); PSS, CKM_RSA_PKCS and

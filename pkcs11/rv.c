@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The one place where common/'s kc_status (and its kernel errno) becomes a
  * CK_RV, and where common/'s error text (what failed, the algorithm, the
  * errno) reaches the KCRYPT_DEBUG channel. The same status means different

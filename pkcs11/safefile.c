@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Files in the store directory, written and read so that someone else who
  * can write there cannot turn the token's writes or reads against it.
  *

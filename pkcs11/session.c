@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Sessions: many at once, R/O or R/W, all of one application sharing the
  * login state as PKCS#11 requires. */
 #include "p11.h"

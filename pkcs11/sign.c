@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* C_Sign* / C_Verify*: HMAC (SHA-1/2/3) and AES-CMAC, full and _GENERAL
  * lengths, keyed from the key object's cached kernel transform; RSA
  * mechanisms go to rsa_op.c. */

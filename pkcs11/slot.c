@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The one slot and its token, and the mechanism queries. */
 #include "p11.h"
 

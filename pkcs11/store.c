@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The token's persistent state: one small file in the store directory,
  * replaced atomically (write a temporary, fsync, rename, fsync the
  * directory) under an exclusive flock on a separate lock file, and read

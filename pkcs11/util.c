@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Small shared helpers: the output size convention, padded strings. */
 #include "p11.h"
 

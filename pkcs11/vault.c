@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Key custody on kernels without keyring keys by serial (< 6.2), and for
  * extractable keys on any kernel (kernel custody: custody.c, which also
  * keeps keys shorter than 20 bytes sealed here for the store).

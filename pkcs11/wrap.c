@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* C_WrapKey / C_UnwrapKey with AES-KW (RFC 3394, CKM_AES_KEY_WRAP) and
  * AES-KWP (RFC 5649, CKM_AES_KEY_WRAP_KWP). CKM_AES_KEY_WRAP_PAD is not
  * offered: PKCS#11 defines it as KW over PKCS#7-padded data, not RFC 5649.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* AES-GCM, AES-CCM and ChaCha20-Poly1305 with EVP's semantics on top of
  * the kernel's one-shot AEAD requests.
  *

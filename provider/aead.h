@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The AEAD context (AES-GCM, AES-CCM, ChaCha20-Poly1305), shared by aead.c
  * (EVP semantics), aead_req.c (one request, kernel or software) and
  * aead_tls.c (TLS 1.2 records). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* One whole AEAD operation: nonce, all AAD, all data and (to decrypt) the
  * tag in a single kernel request, which is the only shape the kernel's
  * AEAD interface has. The request goes to OpenSSL's default implementation

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* TLS 1.2 AEAD records as libssl drives them: it sets the 13-byte record
  * AAD (tls-aad, answered with the tag length to append), the fixed part
  * of the nonce once per key, and then passes each whole record, in place,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The OSSL_ALGORITHM arrays, built from common/'s algorithm table and what
  * kc_probe() found the running kernel can do.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* AES-ECB, -CBC, -CTR and -XTS through algif_skcipher, with EVP's
  * semantics: padding for ECB/CBC (the last block held back on decrypt),
  * CTR as a stream, XTS one data unit per update.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The block cipher modes' context, shared by cipher.c (EVP semantics) and
  * cipher_tls.c (libssl's per-record CBC padding and MAC removal). */
 #ifndef KCP_CIPHER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* TLS 1.0-1.2 CBC records. For provider ciphers libssl hands the whole
  * record to EVP_CipherUpdate after setting tls-version and tls-mac-size,
  * and expects the provider to add the padding when sending, and to strip

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The provider's config section, read once at init through the core's
  * get_params. The core only answers for keys it is asked about, so every
  * "driver.<name>" key is asked for by name from common/'s table.

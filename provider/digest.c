@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* SHA-1, SHA-2 and SHA-3 through algif_hash.
  *
  * Small updates are gathered here and reach the kernel as one sendmsg: TLS

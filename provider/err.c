@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Errors go through the core's error functions, never libcrypto's ERR_*
  * directly: the core files them under this provider's own library number so
  * `openssl errstr` and ERR_print_errors name kcrypt and our reasons. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Idle kernel hash sockets, kept for the next digest context.
  *
  * OpenSSL 3.0 frees and re-creates a digest's provider context on every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "keyref.h"
 
 #include <openssl/asn1t.h>

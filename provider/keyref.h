@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The kcrypt key reference file: one line for people, then a PEM block
  * "KCRYPT KEY REFERENCE" holding the DER of
  *   KcryptKeyRef ::= SEQUENCE { version INTEGER (1), description UTF8String,

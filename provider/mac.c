@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* HMAC (any digest the kernel has an hmac() for, chosen with "digest") and
  * CMAC (AES, chosen with "cipher") through EVP_MAC, on algif_hash keyed
  * transforms.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The common/ table's EVP mode as OpenSSL numbers it. No default case:
  * a mode added to the table without a row here fails the -Wswitch build. */
 #include "prov.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OpenSSL's names for the rows of common/'s algorithm table, as the
  * default provider lists them. A row added to the table without a line
  * here fails kcp_names_check (the alg_table host test). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The provider's face of the one algorithm table: the OpenSSL names of each
  * row. common/ holds no OpenSSL names. Pure data, no OpenSSL calls, so the
  * tests compile it too (the names their references fetch). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Entry point of kcrypt.so: reads the config, probes the kernel once and
  * answers OpenSSL's questions about what this provider offers. With no
  * AF_ALG, or a kernel module blocked, it still loads and simply offers

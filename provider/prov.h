@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* State shared by the parts of one kcrypt provider instance. OpenSSL makes
  * one instance per library context that loads the module, so everything a
  * config section can change lives here, not in globals. */

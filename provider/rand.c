@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* KCRYPT-DRBG: the kernel's DRBG ("stdrng", algif_rng) as an EVP_RAND, so
  * a config's [random] section can make it OpenSSL's random source:
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The kernel-key algorithms, offered only where the kernel has the
  * asymmetric key type (probed once per process, without making a key). */
 #include "rsa_key.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ASYM_CIPHER for RSA keys held by the kernel. Decryption: the kernel's
  * raw private operation (keyctl_pkey_decrypt enc=raw), then PKCS#1 v1.5 or
  * OAEP unpadding here with OpenSSL's constant-time checks; a bad padding is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* DECODERs for kcrypt key reference files, in the two steps OpenSSL's file
  * store expects (as tpm2-openssl does for its key files):
  *   PEM "KCRYPT KEY REFERENCE" -> DER (structure KcryptKeyRef), and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* An RSA key whose private half is held by the kernel's asymmetric key
  * type. The process has the key's serial and its public half (as an
  * EVP_PKEY of the private default-provider context, for verify, encrypt

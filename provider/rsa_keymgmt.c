@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* KEYMGMT for RSA and RSA-PSS keys held by the kernel. Keys come from the
  * key reference decoder (load); import takes only a public key (n, e), so
  * OpenSSL can compare a certificate's key with ours; export gives only the

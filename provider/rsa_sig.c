@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* SIGNATURE for RSA keys held by the kernel.
  * PKCS#1 v1.5 with SHA-1/224/256/384/512: the kernel pads and signs
  * (keyctl_pkey_sign enc=pkcs1 hash=...). PSS, PKCS#1 v1.5 without a digest

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* When the kernel will not give a context a socket.
  *
  * A process may run out of fds (RLIMIT_NOFILE: a server with a thousand

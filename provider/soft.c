@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OpenSSL's default implementations, for the few requests the kernel cannot
  * take: below the configured size floor, beyond one kernel request, a
  * parameter the kernel transform lacks (e.g. a GCM nonce that is not 96

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Counters that let a test prove which work the kernel did (e.g. that every
  * TLS record went through an AF_ALG request). They are process-wide so a
  * test sees one total however many library contexts loaded the module, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* TLS 1.0-1.2 CBC record unpadding, in constant time in the padding
  * length (Lucky 13, RFC 5246 section 6.2.3.2): a record with bad padding
  * yields a MAC that will not verify instead of an early error. Pure code

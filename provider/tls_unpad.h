@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* TLS 1.0-1.2 CBC record unpadding (tls_unpad.c), apart from the cipher so
  * the host unit tests and fuzz targets link it without a kernel. */
 #ifndef KCP_TLS_UNPAD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* AES key wrap: AES-{128,192,256}-WRAP (RFC 3394) and -WRAP-PAD (RFC
  * 5649) through kc_keywrap. As in OpenSSL each update wraps or unwraps one
  * whole key; final produces nothing. Only the RFCs' default initial values

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* AEAD contexts. Send: AAD || input (|| tag on decrypt) with op, nonce and
  * AAD length in one sendmsg. Read: the kernel's output carries a copy of
  * the AAD in front, which is read into scratch and dropped; nothing here

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* AEAD data keystream at an offset. GCM encrypts data block i with AES-CTR
  * from the counter block nonce || be32(2 + i) (SP 800-38D, 96-bit nonce);
  * ChaCha20-Poly1305 XORs data block i of 64 bytes with ChaCha20 block

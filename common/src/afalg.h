@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The raw AF_ALG calls every context uses: bind, accept, one sendmsg that
  * carries op, IV and AAD length with the data, and exact-length reads
  * (on 6.1 a read asking for more than a request produces waits for more). */

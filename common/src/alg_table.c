@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The single algorithm table: what the kernel calls each algorithm, its
  * sizes and its behaviour. No face's names or numbers live here. */
 #include "kc/alg.h"

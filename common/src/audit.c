@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kc_audit: one syslog line per call, on a socket of its own (kc/audit.h). */
 #include "kc/audit.h"
 #include "kc/util.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* See kc/blockpad.h. The join in the output buffer is what lets an update
  * cost one request: held bytes and the new whole blocks are contiguous
  * there, so the cipher sees one buffer, not a short block of its own. */

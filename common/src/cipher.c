@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Block cipher contexts. Each request is self-contained (op and IV in the
  * sendmsg), so the IV that continues a message is computed here, by the
  * table's chaining rule: CBC and CFB take the last ciphertext block, CTR

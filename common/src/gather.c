@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* See kc/gather.h. The buffer is topped up before it is sunk, so the
  * kernel gets full buffers (one sendmsg each), never a part and then the
  * rest in two sends. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Digest and MAC contexts. An update is one sendmsg with MSG_MORE (the
  * kernel hashes it at once, so no size limit); final is one read. */
 #include "kc/hash.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Kernel-held secret keys as "encrypted" keyring keys (see kc/keyring.h). */
 #include "kc/keyring.h"
 #include "kc/key.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* AES-KW (RFC 3394) and AES-KWP (RFC 5649). See keywrap.h for why only KW
  * unwrap runs in the kernel's kw(aes): the rest steps through ecb(aes), one
  * block per request, with the key held by the kernel throughout. Contexts

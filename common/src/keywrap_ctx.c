@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Key wrap contexts: from key bytes, or from a transform already keyed with
  * the KEK so that the bytes need not come back (see keywrap.h). Which
  * transform a direction needs follows from what the kernel's kw(aes) can do:

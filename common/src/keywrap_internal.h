@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The key wrap context, shared by its constructors (keywrap_ctx.c) and the
  * RFC 3394 / RFC 5649 operations (keywrap.c). */
 #ifndef KC_KEYWRAP_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* See kc/msgbuf.h. malloc + copy + wipe instead of realloc: realloc may
  * leave the old plaintext in freed memory. */
 #include "kc/msgbuf.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What this kernel offers: each algorithm is bound once, then /proc/crypto
  * names the driver the kernel picked (highest priority, not internal) and
  * crypto_user (netlink) says whether it is a hardware-only driver. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "kc/raw.h"
 #include "afalg.h"
 #include "tfm_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The kernel DRBG. A DRBG transform must be seeded before it generates
  * (setkey instantiates it from kernel entropy plus our personalization),
  * and a transform with an op socket takes no more keys, so a reseed makes

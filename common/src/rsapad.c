@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OpenSSL's padding functions are deprecated as public API in OpenSSL 3
  * but remain the audited implementations; no key material reaches them. */
 #define OPENSSL_SUPPRESS_DEPRECATED

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What contexts need from a transform beyond the public tfm.h. */
 #ifndef KC_TFM_INTERNAL_H
 #define KC_TFM_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "uring.h"
 #include "afalg.h"
 #include "fork_guard.h"

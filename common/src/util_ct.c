@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "kc/util.h"
 
 int kc_memeq_ct(const void *a, const void *b, size_t n)

@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: Apache-2.0
 # memscan.pl PID HEXNEEDLE...: search every readable mapping of PID
 # (/proc/PID/maps + /proc/PID/mem) for each needle; prints one line
 # "pid=P mappings=M unreadable=U bytes=B hits=H" and one "hit NEEDLE@ADDR

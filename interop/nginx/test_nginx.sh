@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # nginx (master + 2 workers, as normally run) serving TLS with kcrypt doing its record crypto, set up as
 # conf/nginx-kcrypt.conf says (OPENSSL_CONF in nginx's environment, "env
 # OPENSSL_CONF", the sample's server block). For TLS 1.3 and 1.2 suites a

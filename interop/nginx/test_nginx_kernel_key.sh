@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 10 item 5(a): nginx with its certificate key held by the kernel.
 # The key is imported with `kcrypt key import`; nginx's ssl_certificate_key
 # is the key reference file; s_client on the default provider verifies the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # nginx as it is normally run (a master process forking its workers, the
 # provider and OpenSSL's DRBG set up in the master before the fork, as with
 # conf/nginx-kcrypt.conf) under load from h2load, with kcrypt and with the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # strongSwan's charon with the pkcs11 plugin on kcrypt-pkcs11.so, configured
 # from conf/strongswan-kcrypt.conf: charon must load the token, and take
 # its RNG and its SHA-1/SHA-2 hashers from it, each passing charon's own

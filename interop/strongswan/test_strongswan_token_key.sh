@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 10 item 5(b) for charon: strongSwan's charon authenticates an IKEv2
 # SA with an RSA key held by the kernel through the token (pkcs11 plugin).
 # Charon A (initiator) has its certificate's private key in the token,

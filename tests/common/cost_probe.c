@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cost_probe ALG N: make one context, then run N one-shot operations of 64
  * bytes. Run under `strace -c` for N = 0 and N > 0, the difference in all
  * syscalls divided by N is the cost of one operation. */

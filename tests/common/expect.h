@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Status checks that report through the tally with the call's own text. */
 #ifndef KCT_EXPECT_H
 #define KCT_EXPECT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reference answers from OpenSSL's default provider, the independent
  * implementation every kcrypt result is checked against. */
 #ifndef KCT_OSSL_REF_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A seeded generator for test inputs, so a failing run can be replayed
  * with KCRYPT_SEED=<printed seed>. */
 #ifndef KCT_RAND_UTIL_H

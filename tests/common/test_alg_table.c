@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Host unit test of the one algorithm table and the token's map of it:
  * every row has every behaviour field (kc_alg_table_check), every row is
  * either offered by the token with a mechanism and key type or marked as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Host unit test of common/'s block holder (kc/blockpad.h) with a fake
  * chaining cipher: PKCS#7 known answers and refusals, and split invariance:
  * any split of a message into updates gives the same bytes as one update,

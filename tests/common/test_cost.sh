@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Syscalls per one-shot operation, counted by strace over the whole process:
 # (all syscalls with 2N ops - all syscalls with N ops) / N must be 2 (one
 # sendmsg carrying op, IV, AAD length and data; one read), or 1 on the

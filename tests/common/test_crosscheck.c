@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Random cross-checks of every common/ algorithm against OpenSSL's default
  * provider: random keys, lengths 0..64 KiB, updates split at random points,
  * hash states cloned mid-message, forged AEAD tags. */

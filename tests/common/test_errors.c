@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Every bad input gets its own status and a message naming the algorithm:
  * wrong key, IV, nonce, tag and data lengths, absent algorithms and
  * drivers, keyring keys on a kernel without them, calls out of order. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Host unit test of common/'s gathering for hashes and MACs (kc/gather.h):
  * random messages in random updates against a recording sink. The sink's
  * bytes followed by what is still gathered are the message; a message that

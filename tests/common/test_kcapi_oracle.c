@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libkcapi as an independent oracle: it drives the same kernel through its
  * own AF_ALG code, so agreement checks kcrypt's request framing (op, IV,
  * AAD length, buffer layout) rather than the kernel's arithmetic. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* AF_ALG facts of the test kernels, asserted per kernel version (never
  * skipped), straight on the kernel interface so that kcrypt's own code is
  * not what is being trusted:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Key wrap from keyed transforms (kc_keywrap_from_tfm), the path that lets
  * a PKCS#11 key object wrap without its bytes: the RFC 3394 and RFC 5649
  * answers through every transform that may serve, equal to kc_keywrap_new's;

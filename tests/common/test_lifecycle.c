@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Resources and concurrency: one fd per idle context, no fd left behind
  * by success or failure, a forked child refused its parent's sockets, and
  * threads that probe and work at once. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Host unit test of common/'s message buffer (kc/msgbuf.h): random pieces
  * gather to the message, a length past the limit is refused and leaves the
  * buffer as it was, copies are independent, reset empties, empty messages

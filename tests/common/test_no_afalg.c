@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Without AF_ALG (denied by seccomp here, so this runs on any kernel):
  * every constructor fails with KC_ERR_NO_AFALG and a message saying so,
  * the probe offers nothing, and `kcrypt info|selftest` (argv[1]) exit 2

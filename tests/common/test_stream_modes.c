@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The table's stream modes (AES-CTR, -OFB, -CFB128) through common/:
  *  - AES-OFB and AES-CFB: NIST SP 800-38A F.3.13-F.3.18 / F.4.1-F.4.6 known
  *    answers where the kernel has ofb(aes) / cfb(aes) (before 6.7), and on

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # cmake --install puts each piece where its host looks for it: kcrypt.so
 # in OpenSSL's modulesdir, kcrypt-pkcs11.so and kcrypt.module in p11-kit's
 # module path and config directory (all from pkg-config), the kcrypt tool

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # RSA private keys held by the kernel: `kcrypt key` and the provider's
 # kernel-key algorithms, asserted per kernel.
 # - Kernel with the asymmetric key type (6.12): import/generate/list/export/

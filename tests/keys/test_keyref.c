@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Host unit tests (no kernel) of the user-space halves of kernel RSA keys:
  * the key reference file format (round trip, every malformed form refused,
  * other PEM files left alone) and the paddings made around the kernel's raw

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Memory errors and leaks on the kernel-key paths, under valgrind inside
 # the kernel: kcrypt key import/list/export/delete, and through the
 # provider a reference loaded, PKCS#1 and PSS signatures, OAEP decryption

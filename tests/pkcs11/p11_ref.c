@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "p11_ref.h"
 
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared by the PKCS#11 state-machine test and the API fuzzer: a module
  * under test (kcrypt, or SoftHSMv2 as the reference), its token set up
  * in a private directory, and differences from the spec recorded. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What the token's C tests share: the tally macros and loading the module.
  * Each program defines `f` (the function list) and `T` (its tally). */
 #ifndef P11T_H

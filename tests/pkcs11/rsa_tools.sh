@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # RSA keys held by the kernel, through real token users (issue 10 item 5b).
 # OpenSC pkcs11-tool imports an OpenSSL key into the token (one process),
 # then later processes sign (PKCS#1 v1.5, PSS) and decrypt (OAEP) with it

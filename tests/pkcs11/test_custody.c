@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Where the token's secret keys live (issue 10, items 1, 5b, 5c), proven
  * from outside the process that uses them.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The token over its function list: every entry point, the CKR_* code for
  * bad templates, handles and states, known answers per mechanism, fork and
  * threads. Run inside a kernel with AF_ALG; the store is a temp directory. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The token's audit trail (issue 10 item 6). This program is its own
  * syslog daemon: it binds a datagram socket at $DEVLOG_SOCKET, and is run
  * by tests/support/private_devlog.sh with /dev/log a link to it. Each key

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The token says what went wrong (issue 12, item 4):
  * - with KCRYPT_DEBUG=<file>, a refused operation (a forged GCM tag, a
  *   tampered RFC 3394 blob) writes a line naming the algorithm and the

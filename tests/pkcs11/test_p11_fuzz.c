@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A bounded, seeded PKCS#11 API fuzzer: several threads call random
  * functions with random session and object handles, templates, mechanisms
  * and parameters, output buffers as size queries, short or right, and

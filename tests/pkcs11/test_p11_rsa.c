@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* RSA keys held by the kernel, through the token (issue 10 item 2).
  * On a kernel with the asymmetric key type (>= 6.2; the project's 6.12):
  * private keys created from a template, unwrapped (AES-KWP of PKCS#8) and

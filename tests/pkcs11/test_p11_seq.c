@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* PKCS#11 state machine: for each operation family (encrypt, decrypt per
  * mechanism; digest; sign; verify) every order of Init / Update / one-shot
  * / Final up to four calls, each output call with a size query (NULL

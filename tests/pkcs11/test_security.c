@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The token against a hostile neighbour (issue 13), one area per run:
  *   keysep  wrap+decrypt and unwrap+encrypt refused, usages only turned
  *           off after creation, CKA_TRUSTED set by the SO only,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Token objects at rest: they outlive the process that made them, private
  * ones and key values are not readable in the store's files, other
  * processes see creations and destructions, a damaged file is left out

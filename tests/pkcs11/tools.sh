@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The token through real clients: OpenSC pkcs11-tool on the built module,
 # then p11-kit and GnuTLS p11tool through a p11-kit registration.
 # Usage: tools.sh MODULE.so   (run inside a kernel with AF_ALG)

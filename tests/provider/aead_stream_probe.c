@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* aead_stream_probe MODULE_DIR CIPHER UPDATES CHUNK: one AEAD message of
  * UPDATES * CHUNK bytes given in UPDATES data updates through kcrypt
  * (encrypt, then decrypt with the tag set after the data, libcrypto's

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared by the provider's shell tests (sourced, not run).
 # Every check prints "pass  ..." or "FAIL  ..."; summary prints the
 # closing "N passed, M failed" line and sets the exit status.

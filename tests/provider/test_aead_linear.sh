@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # A multi-part AEAD message costs the kernel O(message), not O(updates *
 # message): aead_stream_probe sends one message in n data updates of 1 KiB
 # (encrypt, decrypt, decrypt with a bad tag), under strace; the bytes all

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The openssl command line with kcrypt: enc, dgst and mac give the same
 # output as with the default provider (and the counters show kcrypt did the
 # work), rand draws from the kernel DRBG when the config makes it the random

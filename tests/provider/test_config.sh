@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The kcrypt config section: bad values stop the provider from loading with
 # a message naming the key and the value; good ones take effect.
 # usage: test_config.sh MODE MODULE_DIR SOURCE_DIR

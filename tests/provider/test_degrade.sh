@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # kcrypt degrades cleanly: it loads, offers only what the kernel can do,
 # says why once, and OpenSSL keeps working through the default provider.
 # usage: test_degrade.sh MODE MODULE_DIR SOURCE_DIR

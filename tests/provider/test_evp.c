@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kcrypt through EVP, cross-checked against OpenSSL's default provider.
  *
  * Loads the built kcrypt.so into a fresh library context, fetches every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kcrypt when the kernel will not give it a socket (issue 13 item 9): at
  * RLIMIT_NOFILE 40, 100 live contexts of each kind, every one finished
  * and compared byte for byte with the default provider: what finds no

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # kcrypt short of fds (issue 13 item 9): test_fdlimit's 100 live contexts at
 # RLIMIT_NOFILE 40, then TLS with kcrypt preferred on both ends, server and
 # client each at ulimit -n 16: a 64 KiB download compared byte for byte, for

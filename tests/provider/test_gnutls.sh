@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # GnuTLS interoperability with kcrypt doing the record crypto on the
 # OpenSSL side, both ways, for each suite of test_tls.sh:
 #   gnutls-cli -> s_server: 1 MiB (+17) uploaded, 16 KiB (+17) downloaded

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_matrix MODULE_DIR [SEED]: every cipher and AEAD kcrypt offers, run
  * through the call shapes OpenSSL's evp_test uses, each compared with
  * OpenSSL's default provider: the same bytes out and the same success or

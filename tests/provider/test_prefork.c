@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A pre-forking server's view of kcrypt: contexts of every algorithm family
  * are made and taken part way through a message in the parent, then 8
  * children and the parent each finish them (with data of their own) and

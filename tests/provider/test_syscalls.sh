@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # What a TLS record costs in syscalls with kcrypt: strace -f -c counts the
 # AF_ALG calls (sendmsg carries a request, readv collects the result;
 # OpenSSL's TCP I/O uses read/write) of s_server and s_client moving 1 MiB

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # TLS with kcrypt doing the record crypto on both ends: openssl s_server and
 # s_client, for each suite a 1 MiB (+17 bytes) payload downloaded (server
 # -WWW) and uploaded (client stdin to server stdout), compared byte for

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The kernel runner's contract: output and exit status come back, the time
 # bound holds, and with no kernel to start it fails loudly (status 125).
 # usage: test_runner.sh RUNNER host|kernel

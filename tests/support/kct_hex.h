@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Byte strings for test vectors: the files hold hex text, the API takes bytes. */
 #ifndef KCT_HEX_H
 #define KCT_HEX_H

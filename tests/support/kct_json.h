@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reading Wycheproof-style JSON with json-c. */
 #ifndef KCT_JSON_H
 #define KCT_JSON_H

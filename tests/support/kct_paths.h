@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Where the vector files are. A missing directory or file is reported and
  * must be counted as a failure by the caller: never a silent pass. */
 #ifndef KCT_PATHS_H

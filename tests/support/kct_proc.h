@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What a test can see of its own process. */
 #ifndef KCT_PROC_H
 #define KCT_PROC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* One parser for the NIST CAVP response files (.rsp) and the RFC/OpenSSL
  * vector files written in the same style:
  *   - "[NAME = value, ...]" or "[ENCRYPT]" lines open a section; a run of

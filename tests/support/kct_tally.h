@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Per-algorithm results of a vector run: passed, failed, and not run with
  * the reason, so a skipped case is never mistaken for a passed one. */
 #ifndef KCT_TALLY_H

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # usage: private_devlog.sh SOCKET|auto CMD [ARGS...]
 # Runs CMD in a private mount namespace whose /dev is a tmpfs holding the
 # real null, zero, random, urandom and tty and a /dev/log that is a link

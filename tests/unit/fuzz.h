@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A fuzz target: libFuzzer's entry point plus the seeds the deterministic
  * driver (fuzz_driver.c) mutates. Every target must survive any input:
  * a crash or a sanitizer report fails the run. */

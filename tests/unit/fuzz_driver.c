@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The deterministic fuzz driver, so CTest exercises every target without
  * libFuzzer: each seed as is, then N mutations (bit flips, byte sets to
  * edge values, inserts, deletes, duplicated runs, truncation, splices of

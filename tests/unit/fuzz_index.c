@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: the store index's plaintext (objindex.c). */
 #include "fuzz.h"
 #include "p11.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: the key reference file (provider/keyref.c): the PEM file
  * and the DER body alone. */
 #include "fuzz.h"

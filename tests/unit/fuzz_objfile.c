@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: an object file read before a login (objfile.c's clear part,
  * header and attribute lists; the sealed part needs the token key). */
 #include "fuzz.h"

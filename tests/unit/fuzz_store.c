@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: the token state file (store.c's token.state parser). */
 #include "fuzz.h"
 #include "p11.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Object files encoded and decoded (pkcs11/objfile.c) with a token key in
  * the kernel: linked from kcp11_core, run in the kernel runner. A public
  * data object, a private one and a secret key come back attribute for

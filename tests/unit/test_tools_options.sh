@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The kcrypt command's options (getopt_long in tools/kcrypt): every existing
 # spelling still parses, --help on the command and each subcommand, and
 # bad options exit 2 naming the option. Host only: options are parsed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Host unit tests of the token's pure logic, linked from kcp11_core without
  * a kernel: the state file parser (store.c), the index parser (objindex.c),
  * object file decoding before a login (objfile.c), the attribute rules

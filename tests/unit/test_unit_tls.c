@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Host unit tests of the TLS 1.0-1.2 CBC record unpadding (provider/
  * tls_unpad.c): known records (valid padding of every length, each pad
  * byte wrong, a pad length past the record, too short), MAC-then-encrypt

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Host unit tests of common/'s small helpers: hex, the constant-time
  * compare, the KCRYPT_DEBUG channel (stderr and file), the atomic file
  * replacement. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* NIST CAVP response files (and the RFC/OpenSSL files in the same style)
  * from Debian's python3-cryptography-vectors: each record becomes a vec
  * case (vec.h). */

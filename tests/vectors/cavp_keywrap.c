@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "cavp.h"
 
 /* SP 800-38F KW/KWP: AE files are wrap tests, AD files unwrap tests whose

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "cavp.h"
 
 /* SP 800-38B's CMAC-AES examples and the RFC 2202/4231 HMAC cases, which

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_cavp [FAMILY...]: NIST CAVP (and RFC/OpenSSL/BoringSSL) vectors
  * from python3-cryptography-vectors through kcrypt's common/. None or
  * "all" runs every family. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The CAVP families the vector programs know (cavp_*.c), and which of them
  * a command line asks for. */
 #include <stdio.h>

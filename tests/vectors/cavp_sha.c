@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "cavp.h"
 
 /* SHAVS/SHA3VS ShortMsg and LongMsg: Len is in bits, and Msg is "00" when

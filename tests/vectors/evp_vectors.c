@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* evp_vectors MODULE_DIR wycheproof|cavp [...]: the vectors and checks of
  * test_wycheproof and test_cavp (same files, same per-section caps) through
  * EVP, every algorithm fetched as "provider=kcrypt" from a library context

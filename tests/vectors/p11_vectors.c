@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* p11_vectors MODULE wycheproof|cavp [...]: the vectors and checks of
  * test_wycheproof and test_cavp (same files, same per-section caps) through
  * the PKCS#11 token MODULE (kcrypt-pkcs11.so): C_Encrypt/C_Decrypt,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "vec.h"
 #include "vec_backend.h"
 #include "vec_internal.h"

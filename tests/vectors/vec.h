@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The checks every vector program shares: each file format is parsed by its
  * driver into one of these cases, and judged here in one way, so a
  * Wycheproof and a CAVP vector for the same primitive mean the same thing,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What the vector checks (vec_*.c) run their cases on: kcrypt's common/
  * (vec_kc.c) or the PKCS#11 token (vec_p11*.c). The verdict stays in the
  * checks, so both are held to one rule; a backend only says what its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The provider's life in a vector program: kcrypt.so alone in a library
  * context of its own, which algorithms it serves there, and its counters
  * at the end. */

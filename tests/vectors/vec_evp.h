@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The OpenSSL provider kcrypt.so as a vector backend (vec_backend.h),
  * through EVP as an application uses it. The module is loaded into a
  * library context of its own that holds no other provider, and every

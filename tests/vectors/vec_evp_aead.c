@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* AES-GCM, AES-CCM and ChaCha20-Poly1305 in EVP's order: nonce length (and
  * CCM's tag length M) as parameters, the nonce at a second init, CCM's
  * total length, AAD as an update without output, the data, Final, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* AES-ECB, -CBC, -CTR and -XTS through EVP_CipherInit_ex2, Update and
  * Final, with EVP's own PKCS#7 padding for the padded CBC vectors: a bad
  * padding is refused at Final. One context per key, re-initialised for each

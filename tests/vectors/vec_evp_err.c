@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What a failed EVP call means for the vector checks, read from the error
  * kcrypt raised. The reason strings are kcrypt's own (provider/err.c), as
  * ERR_print_errors and `openssl errstr` show them: the lookup is by text

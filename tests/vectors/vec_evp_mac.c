@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* SHA-1/2/3 through EVP_Digest*, HMAC (digest parameter) and CMAC (cipher
  * parameter) through EVP_MAC. One context per algorithm and key, set up
  * once and re-initialised for each message. */

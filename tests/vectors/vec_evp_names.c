@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OpenSSL names from common/'s one algorithm table (kc/alg.h), and fetches
  * that must be served by the kcrypt instance this backend loaded. */
 #include "vec_evp.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* AES-n-WRAP (RFC 3394) and AES-n-WRAP-PAD (RFC 5649) as EVP ciphers: one
  * update wraps or unwraps one whole key, after a length query (out NULL)
  * as an application sizing its buffer makes. A failed unwrap is refused

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared by the vec_*.c files (the checks and the backends) only. */
 #ifndef VEC_INTERNAL_H
 #define VEC_INTERNAL_H

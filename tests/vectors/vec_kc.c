@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The backend the vector programs test first: kcrypt's common/ itself,
  * one cached context per key (vec_internal.h). */
 #include "vec.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Start and end of a vector program: the kernel and directory checks that
  * must fail loudly, and the summary CI reads. */
 #ifndef VEC_MAIN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The token's life in a vector program: a fresh store, C_InitToken,
  * C_InitPIN, a user login in one R/W session, and everything removed at
  * the end; and which algorithms it can run. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The PKCS#11 token as a vector backend (vec_backend.h). The module is
  * dlopen'ed, a new token is initialised in a temporary store, and each
  * case's key is imported with C_CreateObject into the user's R/W session.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* C_Encrypt* / C_Decrypt*: AES-ECB, CBC, CBC_PAD and CTR, and the AEADs
  * (GCM, CCM, ChaCha20-Poly1305), whose ciphertext is followed by the tag. */
 #include "vec_p11.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Key objects for the cases, the CKR verdict, and the multi-part splits. */
 #include "vec_p11.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* C_Digest* for SHA-1/2/3, C_Sign* and C_Verify* for HMAC and AES-CMAC.
  * A truncated tag is asked of the _GENERAL mechanism with its length, so
  * C_Verify judges the vector's own tag. */

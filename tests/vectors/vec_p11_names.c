@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* CKR and CKM names for failure messages: a report that says
  * CKR_ENCRYPTED_DATA_LEN_RANGE is read at once, 0x41 is looked up. */
 #include "vec_p11.h"

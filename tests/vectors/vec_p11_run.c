@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* One token operation in its single-part and multi-part forms. PKCS#11
  * lets a token report a refusal at Update or at Final, so the two forms are
  * compared by the first code that was not CKR_OK, and by their output when

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* C_WrapKey / C_UnwrapKey with CKM_AES_KEY_WRAP (RFC 3394) and
  * CKM_AES_KEY_WRAP_KWP (RFC 5649). The key that is wrapped is an
  * extractable CKK_GENERIC_SECRET holding the vector's plaintext; an

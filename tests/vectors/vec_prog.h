@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The main of a program that runs the Wycheproof or the CAVP suite on one
  * backend other than common/ (the token, the provider):
  *   PROGRAM TARGET wycheproof|cavp [FILE | FAMILY...]

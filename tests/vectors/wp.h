@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Wycheproof JSON files: each file's tests become vec cases (vec.h). */
 #ifndef WP_H
 #define WP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "wp.h"
 
 /* AES-GCM, AES-CCM and ChaCha20-Poly1305 share the AEAD schema. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "wp.h"
 
 int wp_fields(vec_ctx *v, kc_alg_id alg, const char *where, json_object *test,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "wp.h"
 
 /* KW and KWP: valid cases wrap and unwrap to the vector; invalid ones must

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "wp.h"
 
 /* HMAC and AES-CMAC. Groups with tagSize below the full output hold

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_wycheproof [FILE...]: Wycheproof vectors through kcrypt's common/.
  * FILE is a file name with or without "_test.json" (aes_gcm, hmac_sha256);
  * none or "all" runs every file. */

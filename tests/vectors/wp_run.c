@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The Wycheproof files the vector programs know, and how each is read:
  * every test of every group becomes a case for its driver (wp_*.c). */
 #include <stdio.h>

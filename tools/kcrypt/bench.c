@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kcrypt bench [--json] [--runs N] [--time S] [--sizes a,b,..] [--no-count]
  *              [--provider-dir DIR] [--calibrate]
  * Every path measured in this one process and kernel boot. */

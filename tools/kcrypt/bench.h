@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kcrypt bench: the same operation through several paths, in one process
  * and one kernel, so ratios between paths mean something. */
 #ifndef KCRYPT_BENCH_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Timing, syscall and fd counts for one path, algorithm and size. */
 #ifndef KCRYPT_BENCH_MEASURE_H
 #define KCRYPT_BENCH_MEASURE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The paths bench compares. The three EVP paths run the same EVP calls and
  * differ only in where the algorithm comes from: the kcrypt provider, the
  * default provider, or OpenSSL's afalg engine. Per operation: a CBC update

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What every kcrypt command says about options it cannot take. */
 #include "commands.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #ifndef KCRYPT_COMMANDS_H
 #define KCRYPT_COMMANDS_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kcrypt key: RSA private keys held by the kernel's asymmetric key type.
  * The private half passes through this process once (import, generate),
  * as unencrypted PKCS#8 DER handed to add_key(2), and is wiped at once;

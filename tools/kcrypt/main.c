@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kcrypt: what kernel crypto this machine offers, and whether it works. */
 #include "commands.h"
 

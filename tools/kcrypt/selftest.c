@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kcrypt selftest: every published answer in selftest_vectors.c through
  * common/, both directions, plus a forged-tag rejection for each AEAD and
  * key wrap. The DRBG has no fixed answer; it gets a health check. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #ifndef KCRYPT_SELFTEST_H
 #define KCRYPT_SELFTEST_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Known answers from the standards that define each algorithm. */
 #include "selftest.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* AEAD (AES-GCM, AES-CCM, ChaCha20-Poly1305): one sendmsg carrying op,
  * nonce, AAD length, AAD and data, then one read. The tag length is fixed
  * per context because the kernel fixes it per transform. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The data keystream of a counter-mode AEAD (AES-GCM with a 96-bit nonce,
  * ChaCha20-Poly1305) at any offset of a message, from the kernel's plain
  * stream cipher under the same key. A multi-part AEAD message whose data

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The one algorithm table of kcrypt. provider/ and pkcs11/ both read it:
  * kernel name, kind, sizes and behaviour (mode class, chaining, IV, nonce
  * and tag rules, TLS nonce construction). The names and numbers of each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Audit lines for the key lifecycle, to syslog's authpriv facility.
  * The line is written to /dev/log directly, in syslog(3)'s own format
  * ("<85>Mmm dd hh:mm:ss IDENT[PID]: TEXT"), instead of through openlog()/

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The partial-block holder of every multi-part block-mode operation
  * (ECB, CBC, with or without PKCS#7 padding): bytes short of a block wait
  * for the next update; whole blocks go to a cipher function, all of an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Block cipher modes (the table's block, stream and whole-message modes) on one op socket.
  * Every request carries its own op and IV, so a one-shot costs one sendmsg
  * and one read, and the kernel keeps no chaining state between calls:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The KCRYPT_DEBUG channel, shared by the provider and the token: unset,
  * empty or "0" is off; "1" (any value not starting with '/') writes to
  * stderr; a path starting with '/' appends to that file (created 0600).

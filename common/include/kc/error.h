@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Error reporting for common/: a status code plus a message that names the
  * algorithm and the kernel errno, so every layer above can pass it on. */
 #ifndef KC_ERROR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Every context records the fork generation it was made in; after fork()
  * the child's generation differs, so it never drives its parent's sockets.
  * Public so that callers caching kernel objects of their own (the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Gathering for hashes and MACs: the kernel's hash interface costs a
  * sendmsg per update, more than hashing a few hundred bytes, and callers
  * (TLS transcripts, record MACs, strongSwan's hasher) feed many small

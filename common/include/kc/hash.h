@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Digests and MACs (SHA-1/2/3, HMAC, CMAC-AES) on one op socket.
  * Updates are sendmsg with MSG_MORE; final is one read. A partial state is
  * cloned by accept() on the op socket, which TLS transcript hashing needs. */

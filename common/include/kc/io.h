@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* How requests reach the kernel. Plain: one sendmsg and one read (2
  * syscalls). io_uring: the same two linked on the calling thread's ring and
  * submitted with one io_uring_enter (1 syscall), each thread holding one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Everything common/ offers. */
 #ifndef KC_KC_H
 #define KC_KC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A key handed to the kernel: raw bytes, or a keyring key by serial so the
  * bytes never enter this process (ALG_SET_KEY_BY_KEY_SERIAL, Linux >= 6.2). */
 #ifndef KC_KEY_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Kernel keyring keys for use by serial with kc_tfm_setkey (KC_KEY_SERIAL). */
 #ifndef KC_KEYRING_H
 #define KC_KEYRING_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* AES key wrap: KW (RFC 3394) and KWP (RFC 5649).
  * KW unwrap runs in the kernel's kw(aes) in one request. The kernel's kw(aes)
  * does not return the integrity block A of a wrap, and checks only the KW

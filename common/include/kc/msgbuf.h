@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A message buffer for what the kernel needs whole: an AEAD request takes
  * nonce, all AAD, all data (and the tag) at once, and CTS, XTS and key
  * wrap the whole message, so multi-part callers gather AAD and data here

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* RSA private keys held by the kernel's "asymmetric" key type (Linux >= 6.2
  * with ASYMMETRIC_KEY_TYPE, PKCS8_PRIVATE_KEY_PARSER and RSA). The private
  * half enters the kernel once, as unencrypted PKCS#8 DER, and every private

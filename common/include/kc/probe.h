@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What the running kernel offers, probed once per process by binding each
  * algorithm, with the serving driver read from /proc/crypto. */
 #ifndef KC_PROBE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The reference the benchmarks measure against: the least a synchronous
  * AF_ALG user can do per operation. One pre-accepted op socket, a control
  * message built once, then exactly one sendmsg and one read per operation,

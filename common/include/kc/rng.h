@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The kernel DRBG ("stdrng") through algif_rng. */
 #ifndef KC_RNG_H
 #define KC_RNG_H

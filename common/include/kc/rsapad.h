@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* RSA paddings done in user space around the kernel's raw private
  * operation (kc_pkey_private_raw), shared by the provider and the token.
  * They are OpenSSL's own padding functions: the kernel signs only PKCS#1

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A keyed kernel transform (the bound AF_ALG socket). Operation contexts are
  * accepted from it; it may be freed right after, the op sockets keep the
  * transform and its key alive in the kernel. Hold one only where more op

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Small helpers every part of kcrypt (common/, provider/, pkcs11/, tools/,
  * tests/) links from here, so each exists once. */
 #ifndef KC_UTIL_H
