@@ -11,19 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static int failed, passed;
-
-#define CHECK(cond, ...)                                                                       \
-    do {                                                                                       \
-        if (cond) {                                                                            \
-            passed++;                                                                          \
-        } else {                                                                               \
-            failed++;                                                                          \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                        \
-            printf(__VA_ARGS__);                                                               \
-            printf("\n");                                                                      \
-        }                                                                                      \
-    } while (0)
+#include "kct_check.h"
 
 int main(void)
 {
@@ -77,6 +65,5 @@ int main(void)
               p11_alg_map_of(KC_CHACHA20_POLY1305)->key_type == CKK_CHACHA20,
           "pad variants and key types");
     CHECK(!p11_alg_map_of(KC_AES_XTS) && !p11_alg_map_of(KC_DRBG), "XTS and DRBG not offered");
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return kct_check_exit();
 }

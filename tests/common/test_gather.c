@@ -11,16 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int fails;
-#define CHECK(c, ...)                                                  \
-    do {                                                               \
-        if (!(c)) {                                                    \
-            fails++;                                                   \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                \
-            printf(__VA_ARGS__);                                       \
-            printf("\n");                                              \
-        }                                                              \
-    } while (0)
+#include "kct_check.h"
 
 typedef struct {
     unsigned char got[1 << 16];
@@ -121,6 +112,5 @@ int main(void)
     printf("seed %u (KCRYPT_SEED to replay)\n", seed);
     test_random(seed);
     test_sink_error();
-    printf("%s: %d failure(s)\n", fails ? "FAIL" : "PASS", fails);
-    return fails ? 1 : 0;
+    return kct_check_exit();
 }

@@ -9,16 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int fails;
-#define CHECK(c, ...)                                                  \
-    do {                                                               \
-        if (!(c)) {                                                    \
-            fails++;                                                   \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                \
-            printf(__VA_ARGS__);                                       \
-            printf("\n");                                              \
-        }                                                              \
-    } while (0)
+#include "kct_check.h"
 
 int main(void)
 {
@@ -52,6 +43,5 @@ int main(void)
         kc_msgbuf_free(&c);
         CHECK(!b.data && !b.cap && !c.data, "freed");
     }
-    printf("%s: %d failure(s)\n", fails ? "FAIL" : "PASS", fails);
-    return fails ? 1 : 0;
+    return kct_check_exit();
 }
