@@ -41,7 +41,8 @@ static const kc_alg_info table[KC_ALG_COUNT] = {
     { KC_AES_XTS, "AES-XTS", KC_KIND_SKCIPHER, "skcipher", "xts(aes)", 1, 16, 0,
       KC_KEY_BIT(32) | KC_KEY_BIT(48) | KC_KEY_BIT(64), NONE,
       WHOLE(KC_EVP_XTS, 1, 2) },
-    { KC_AES_CTS, "AES-CTS", KC_KIND_SKCIPHER, "skcipher", "cts(cbc(aes))", 1, 16, 0, AES, NONE,
+    /* CTS: the CBC block, whose last two the stealing reorders (kc/cts.h) */
+    { KC_AES_CTS, "AES-CTS", KC_KIND_SKCIPHER, "skcipher", "cts(cbc(aes))", 16, 16, 0, AES, NONE,
       WHOLE(KC_EVP_CBC_CTS, 0, 1) },
     { KC_AES_GCM, "AES-GCM", KC_KIND_AEAD, "aead", "gcm(aes)", 1, 12, 16, AES, NONE,
       AEAD(KC_EVP_GCM, KC_LEN(12), 1, 0, GCM_TAGS, KC_TLS_NONCE_FIXED_IVGEN, 8) },

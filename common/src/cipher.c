@@ -51,10 +51,11 @@ static int is_stream_mode(const kc_alg_info *a)
  * hold or that contradict each other is an error, never a silent default. */
 static kc_status check_sizes(const kc_alg_info *a, kc_error *err)
 {
-    int stream = is_stream_mode(a) || is_whole_message_mode(a);
+    int stream = is_stream_mode(a), whole = is_whole_message_mode(a);
+    /* whole-message modes: block 1 (XTS) or the chaining block (CTS) */
     if (a->block_size == 0 || a->block_size > BLOCK_MAX || a->iv_size > BLOCK_MAX ||
-        (stream && (a->block_size != 1 || a->iv_size == 0)) ||
-        (!stream && a->iv_size && a->iv_size != a->block_size))
+        ((stream || whole) && a->iv_size == 0) || (stream && a->block_size != 1) ||
+        (!stream && a->block_size != 1 && a->iv_size && a->iv_size != a->block_size))
         return kc_fail(err, KC_ERR_INVALID_ARG, 0,
                        "%s: table sizes block %zu / IV %zu are not usable", a->name,
                        a->block_size, a->iv_size);
