@@ -109,11 +109,12 @@ static char *names_for(const kc_alg_info *a, unsigned bits)
     return strdup(buf);
 }
 
-static const OSSL_DISPATCH *template_of(kc_kind kind)
+static const OSSL_DISPATCH *template_of(const kc_alg_info *a)
 {
-    switch (kind) {
+    switch (a->kind) {
     case KC_KIND_HASH: return kcp_digest_functions;
-    case KC_KIND_SKCIPHER: return kcp_cipher_functions;
+    case KC_KIND_SKCIPHER:
+        return a->evp_mode == KC_EVP_CBC_CTS ? kcp_cipher_cts_functions : kcp_cipher_functions;
     case KC_KIND_AEAD: return kcp_aead_functions;
     case KC_KIND_KEYWRAP: return kcp_wrap_functions;
     default: return NULL;
@@ -134,7 +135,7 @@ static void add_slot(kc_alg_id id, size_t keylen, unsigned bits)
     s->bits = bits;
     s->names = names;
     OSSL_DISPATCH *d = slot_disp[nslots];
-    const OSSL_DISPATCH *t = template_of(a->kind);
+    const OSSL_DISPATCH *t = template_of(a);
     int i = 0;
     for (; t[i].function_id && i < MAX_FUNCS - 3; i++)
         d[i] = t[i];
@@ -152,7 +153,7 @@ static void build_slots(void)
     for (int id = 0; id < KC_ALG_COUNT; id++) {
         const kc_alg_info *a = kc_alg((kc_alg_id)id);
         /* a row the provider names but does not offer (names.c says why) */
-        if (!template_of(a->kind) || kcp_names_of(a->id)->offered != 1)
+        if (!template_of(a) || kcp_names_of(a->id)->offered != 1)
             continue;
         if (a->kind == KC_KIND_HASH) {
             add_slot((kc_alg_id)id, 0, 0);

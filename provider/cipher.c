@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* AES-ECB, -CBC, -CTR and -XTS through algif_skcipher, with EVP's
- * semantics: padding for ECB/CBC (the last block held back on decrypt),
- * CTR as a stream, XTS one data unit per update.
+/* AES-ECB, -CBC, -CTR, -XTS and -CBC-CTS through algif_skcipher, with
+ * EVP's semantics: padding for ECB/CBC (the last block held back on
+ * decrypt), CTR as a stream, XTS one data unit per update, CTS one message
+ * per init in the cts_mode's order (kc/cts.h).
  *
  * Every update is one kernel request: a partial block left over from the
  * previous update is joined to the new data in the caller's output buffer
@@ -46,6 +47,17 @@ static int is_unit(kc_alg_id alg)
     return kc_alg(alg)->mode == KC_MODE_WHOLE;
 }
 
+/* cts_mode names, OpenSSL's (compared without case, as it does) */
+static const char *const cts_names[] = { [KC_CTS_CS1] = OSSL_CIPHER_CTS_MODE_CS1,
+                                         [KC_CTS_CS2] = OSSL_CIPHER_CTS_MODE_CS2,
+                                         [KC_CTS_CS3] = OSSL_CIPHER_CTS_MODE_CS3 };
+
+/* CBC ciphertext stealing: one update per message, tail order by cts_mode */
+static int is_cts(kc_alg_id alg)
+{
+    return kc_alg(alg)->evp_mode == KC_EVP_CBC_CTS;
+}
+
 static int keystream_in_iv(kc_alg_id alg)
 {
     /* OFB and CFB keep the unused keystream in the IV; CTR's IV is the next counter */
@@ -73,6 +85,7 @@ void *kcp_cipher_newctx(void *provctx, int slot)
     }
     k->keylen = s->keylen;
     k->pad = 1;
+    k->cts = KC_CTS_CS1;   /* OpenSSL's default */
     kcp_expand_name(k->name, sizeof(k->name), kcp_names_of(s->alg)->name, s->bits);
     return k;
 }
@@ -220,6 +233,7 @@ static int cipher_init(kcp_cipher *k, const unsigned char *key, size_t keylen,
     kc_blockpad_init(&k->bp, k->name, k->block, enc, k->pad, NULL);
     k->ctr_bytes = 0;
     k->ctr_skip = 0;
+    k->cts_done = 0;
     drop_soft(k);
     drop_engine(k);
     return cipher_set_ctx_params(k, params);
@@ -403,6 +417,129 @@ static int soft_update(kcp_cipher *k, unsigned char *out, size_t *outl, const un
     return 1;
 }
 
+/* The socket of a whole-message mode (XTS, CTS): 1 ready, 0 error raised,
+ * -1 none to be had and software may serve. */
+static int unit_socket(kcp_cipher *k)
+{
+    kc_error e;
+    kc_error_clear(&e);
+    if (!k->key_set) {
+        KCP_ERR(k->p, KCP_R_BAD_STATE, "%s: no key set", k->name);
+        return 0;
+    }
+    leave_parents_socket(k);
+    if (!k->c) {
+        kc_key key = KC_KEY_RAW(k->key, k->keylen);
+        if (kc_cipher_new(&k->c, k->alg, kcp_driver(k->p, k->alg), &key, &e) != KC_OK) {
+            if (kcp_soft_instead(k->p, k->name, &e))
+                return -1;
+            KCP_ERR_KC(k->p, &e, k->name);
+            return 0;
+        }
+        kcp_count(KCP_ST_KERNEL_CONTEXTS, 1);
+    }
+    return 1;
+}
+
+/* A CTS message in OpenSSL's default implementation, in the asked order;
+ * cbc: EVP_Cipher's plain CBC. The chain continues from its IV. */
+static int cts_soft(kcp_cipher *k, const char *why, unsigned char *out, const unsigned char *in,
+                    size_t inl, int cbc)
+{
+    OSSL_PARAM mode[2] = { OSSL_PARAM_construct_utf8_string(OSSL_CIPHER_PARAM_CTS_MODE,
+                                                            (char *)cts_names[k->cts], 0),
+                           OSSL_PARAM_construct_end() };
+    int n = 0;
+    int ok = soft_start(k, why);
+    if (ok && (!EVP_CIPHER_CTX_set_params(k->soft, mode) || inl > INT_MAX ||
+               (cbc ? EVP_Cipher(k->soft, out, in, (unsigned)inl) != (int)inl
+                    : !EVP_CipherUpdate(k->soft, out, &n, in, (int)inl) || (size_t)n != inl))) {
+        KCP_ERR(k->p, KCP_R_SOFTWARE_FAILED, "%s: default implementation failed", k->name);
+        ok = 0;
+    }
+    if (ok)
+        EVP_CIPHER_CTX_get_updated_iv(k->soft, k->iv, k->ivlen);
+    drop_soft(k);
+    return ok;
+}
+
+/* One CBC-CTS message: the kernel's cts() gives CS3; the tail is put in
+ * the order asked for (kc/cts.h) after encrypting, and in CS3 order, in
+ * the output buffer, before decrypting. The IV then is the last CBC block
+ * Cn, as OpenSSL leaves it. cbc: EVP_Cipher's plain CBC (CS1 on whole blocks). */
+static int cts_message(kcp_cipher *k, unsigned char *out, const unsigned char *in, size_t inl,
+                       int cbc)
+{
+    kc_cts_order order = cbc ? KC_CTS_CS1 : k->cts;
+    if (inl < k->block) {
+        KCP_ERR(k->p, KCP_R_INVALID_ARGUMENT, "%s: a message needs at least %zu bytes, got %zu",
+                k->name, k->block, inl);
+        return 0;
+    }
+    int below = inl < k->p->conf.min_size;
+    if (inl > KCP_REQUEST_MAX || below)
+        return cts_soft(k, below ? "message below min-size"
+                                 : "message larger than one kernel request", out, in, inl, cbc);
+    int r = unit_socket(k);
+    if (r < 0)
+        return cts_soft(k, "no kernel socket", out, in, inl, cbc);
+    if (!r)
+        return 0;
+    size_t cn = kc_cts_last_block_at(inl, k->block);
+    unsigned char next_iv[KCP_BLOCK_MAX];
+    const unsigned char *src = in;
+    if (!k->enc) {
+        memmove(out, in, inl);
+        kc_cts_reorder(out, inl, k->block, order, 1);
+        memcpy(next_iv, out + cn, k->block);
+        src = out;
+    }
+    kc_error e;
+    kc_error_clear(&e);
+    kcp_count(KCP_ST_KERNEL_REQUESTS, 1);
+    kcp_count(KCP_ST_CIPHER_OPS, 1);
+    if (kc_cipher_oneshot(k->c, k->enc, k->iv, k->ivlen, src, inl, out, &e) != KC_OK) {
+        KCP_ERR_KC(k->p, &e, k->name);
+        return 0;
+    }
+    if (k->enc) {
+        memcpy(next_iv, out + cn, k->block);
+        kc_cts_reorder(out, inl, k->block, order, 0);
+    }
+    memcpy(k->iv, next_iv, k->block);
+    return 1;
+}
+
+/* CTS's update: the whole message in one call, as OpenSSL takes it (a
+ * second update before a new init is refused); a NULL output asks the size. */
+static int cts_update(kcp_cipher *k, unsigned char *out, size_t *outl, size_t outsize,
+                      const unsigned char *in, size_t inl)
+{
+    if (inl < k->block) {
+        KCP_ERR(k->p, KCP_R_INVALID_ARGUMENT, "%s: a message needs at least %zu bytes, got %zu",
+                k->name, k->block, inl);
+        return 0;
+    }
+    if (outsize < inl) {
+        KCP_ERR(k->p, KCP_R_OUTPUT_TOO_SMALL, "%s: output needs %zu bytes, have %zu", k->name,
+                inl, outsize);
+        return 0;
+    }
+    if (!out) {
+        *outl = inl;
+        return 1;
+    }
+    if (k->cts_done) {
+        KCP_ERR(k->p, KCP_R_BAD_STATE, "%s takes the whole message in one update", k->name);
+        return 0;
+    }
+    if (!cts_message(k, out, in, inl, 0))
+        return 0;
+    k->cts_done = 1;
+    *outl = inl;
+    return 1;
+}
+
 static int xts_unit(kcp_cipher *k, unsigned char *out, const unsigned char *in, size_t inl)
 {
     if (!k->iv_set) {
@@ -430,27 +567,17 @@ static int xts_unit(kcp_cipher *k, unsigned char *out, const unsigned char *in, 
         drop_soft(k);
         return ok;
     }
+    int r = unit_socket(k);
+    if (r < 0) {
+        size_t n;
+        int ok = soft_start(k, "no kernel socket") && soft_update(k, out, &n, in, inl);
+        drop_soft(k);
+        return ok;
+    }
+    if (!r)
+        return 0;
     kc_error e;
     kc_error_clear(&e);
-    if (!k->key_set) {
-        KCP_ERR(k->p, KCP_R_BAD_STATE, "%s: no key set", k->name);
-        return 0;
-    }
-    leave_parents_socket(k);
-    if (!k->c) {
-        kc_key key = KC_KEY_RAW(k->key, k->keylen);
-        if (kc_cipher_new(&k->c, k->alg, kcp_driver(k->p, k->alg), &key, &e) != KC_OK) {
-            if (!kcp_soft_instead(k->p, k->name, &e)) {
-                KCP_ERR_KC(k->p, &e, k->name);
-                return 0;
-            }
-            size_t n;
-            int ok = soft_start(k, "no kernel socket") && soft_update(k, out, &n, in, inl);
-            drop_soft(k);
-            return ok;
-        }
-        kcp_count(KCP_ST_KERNEL_CONTEXTS, 1);
-    }
     kcp_count(KCP_ST_KERNEL_REQUESTS, 1);
     kcp_count(KCP_ST_CIPHER_OPS, 1);
     if (kc_cipher_oneshot(k->c, k->enc, k->oiv, k->ivlen, in, inl, out, &e) != KC_OK) {
@@ -500,6 +627,8 @@ static int cipher_update(void *vctx, unsigned char *out, size_t *outl, size_t ou
         KCP_ERR(k->p, KCP_R_BAD_STATE, "%s: no key set", k->name);
         return 0;
     }
+    if (is_cts(k->alg))
+        return cts_update(k, out, outl, outsize, in, inl);
     if (is_unit(k->alg)) {
         if (outsize < inl) {
             KCP_ERR(k->p, KCP_R_OUTPUT_TOO_SMALL, "%s: output too small", k->name);
@@ -637,7 +766,20 @@ static int cipher_cipher(void *vctx, unsigned char *out, size_t *outl, size_t ou
     }
     if (!inl && !is_unit(k->alg))
         return 1;
-    if (is_unit(k->alg)) {
+    if (is_cts(k->alg)) {
+        /* OpenSSL's EVP_Cipher on a CTS context is plain CBC, chained,
+         * whole blocks (it writes past a partial one: refused here); CBC
+         * is CS1's order on whole blocks */
+        if (!inl)
+            return 1;
+        if (inl % k->block) {
+            KCP_ERR(k->p, KCP_R_INVALID_ARGUMENT, "%s: %zu bytes is not a whole number of blocks",
+                    k->name, inl);
+            return 0;
+        }
+        if (!cts_message(k, out, in, inl, 1))
+            return 0;
+    } else if (is_unit(k->alg)) {
         if (!xts_unit(k, out, in, inl))
             return 0;
     } else {
@@ -675,6 +817,25 @@ static const OSSL_PARAM cipher_settable_ctx_list[] = {
     OSSL_PARAM_END
 };
 
+/* CBC-CTS: the default provider's lists, with cts_mode */
+static const OSSL_PARAM cts_gettable_ctx_list[] = {
+    OSSL_PARAM_size_t(OSSL_CIPHER_PARAM_KEYLEN, NULL),
+    OSSL_PARAM_size_t(OSSL_CIPHER_PARAM_IVLEN, NULL),
+    OSSL_PARAM_uint(OSSL_CIPHER_PARAM_PADDING, NULL),
+    OSSL_PARAM_uint(OSSL_CIPHER_PARAM_NUM, NULL),
+    OSSL_PARAM_octet_string(OSSL_CIPHER_PARAM_IV, NULL, 0),
+    OSSL_PARAM_octet_string(OSSL_CIPHER_PARAM_UPDATED_IV, NULL, 0),
+    OSSL_PARAM_utf8_string(OSSL_CIPHER_PARAM_CTS_MODE, NULL, 0),
+    OSSL_PARAM_END
+};
+
+static const OSSL_PARAM cts_settable_ctx_list[] = {
+    OSSL_PARAM_uint(OSSL_CIPHER_PARAM_PADDING, NULL),
+    OSSL_PARAM_uint(OSSL_CIPHER_PARAM_NUM, NULL),
+    OSSL_PARAM_utf8_string(OSSL_CIPHER_PARAM_CTS_MODE, NULL, 0),
+    OSSL_PARAM_END
+};
+
 static const OSSL_PARAM *cipher_gettable_ctx(void *cctx, void *provctx)
 {
     (void)cctx, (void)provctx;
@@ -685,6 +846,30 @@ static const OSSL_PARAM *cipher_settable_ctx(void *cctx, void *provctx)
 {
     (void)cctx, (void)provctx;
     return cipher_settable_ctx_list;
+}
+
+static const OSSL_PARAM *cts_gettable_ctx(void *cctx, void *provctx)
+{
+    (void)cctx, (void)provctx;
+    return cts_gettable_ctx_list;
+}
+
+static const OSSL_PARAM *cts_settable_ctx(void *cctx, void *provctx)
+{
+    (void)cctx, (void)provctx;
+    return cts_settable_ctx_list;
+}
+
+static int set_cts_mode(kcp_cipher *k, const OSSL_PARAM *q)
+{
+    for (int o = KC_CTS_CS1; o <= KC_CTS_CS3; o++)
+        if (q->data_type == OSSL_PARAM_UTF8_STRING && q->data &&
+            OPENSSL_strcasecmp(q->data, cts_names[o]) == 0) {
+            k->cts = (kc_cts_order)o;
+            return 1;
+        }
+    KCP_ERR(k->p, KCP_R_INVALID_ARGUMENT, "%s: cts_mode must be CS1, CS2 or CS3", k->name);
+    return 0;
 }
 
 static int set_iv_param(OSSL_PARAM *q, const unsigned char *iv, size_t len)
@@ -752,6 +937,9 @@ static int cipher_get_ctx_params(void *vctx, OSSL_PARAM params[])
         if (!set_iv_param(q, cur, ivlen))
             return 0;
     }
+    if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_CTS_MODE)) && is_cts(k->alg) &&
+        !OSSL_PARAM_set_utf8_string(q, cts_names[k->cts]))
+        return 0;
     if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_TLS_MAC)) &&
         !OSSL_PARAM_set_octet_ptr(q, k->have_tlsmac ? k->tlsmac : NULL, k->tlsmacsize))
         return 0;
@@ -786,6 +974,9 @@ static int cipher_set_ctx_params(void *vctx, const OSSL_PARAM params[])
             return 0;
         }
     }
+    if ((q = OSSL_PARAM_locate_const(params, OSSL_CIPHER_PARAM_CTS_MODE)) && is_cts(k->alg) &&
+        !set_cts_mode(k, q))
+        return 0;
     if ((q = OSSL_PARAM_locate_const(params, OSSL_CIPHER_PARAM_KEYLEN))) {
         if (!OSSL_PARAM_get_size_t(q, &sz))
             return 0;
@@ -883,6 +1074,9 @@ int kcp_cipher_get_params(int slot, OSSL_PARAM params[])
     if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_HAS_RAND_KEY)) &&
         !OSSL_PARAM_set_int(q, is_des3(s->alg)))
         return 0;
+    if ((q = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_CTS)) &&
+        !OSSL_PARAM_set_int(q, is_cts(s->alg)))
+        return 0;
     return 1;
 }
 
@@ -899,5 +1093,22 @@ const OSSL_DISPATCH kcp_cipher_functions[] = {
     { OSSL_FUNC_CIPHER_SET_CTX_PARAMS, (void (*)(void))cipher_set_ctx_params },
     { OSSL_FUNC_CIPHER_GETTABLE_CTX_PARAMS, (void (*)(void))cipher_gettable_ctx },
     { OSSL_FUNC_CIPHER_SETTABLE_CTX_PARAMS, (void (*)(void))cipher_settable_ctx },
+    { 0, NULL }
+};
+
+/* CBC-CTS: the same functions, the lists with cts_mode */
+const OSSL_DISPATCH kcp_cipher_cts_functions[] = {
+    { OSSL_FUNC_CIPHER_FREECTX, (void (*)(void))cipher_free },
+    { OSSL_FUNC_CIPHER_DUPCTX, (void (*)(void))cipher_dup },
+    { OSSL_FUNC_CIPHER_ENCRYPT_INIT, (void (*)(void))cipher_einit },
+    { OSSL_FUNC_CIPHER_DECRYPT_INIT, (void (*)(void))cipher_dinit },
+    { OSSL_FUNC_CIPHER_UPDATE, (void (*)(void))cipher_update },
+    { OSSL_FUNC_CIPHER_FINAL, (void (*)(void))cipher_final },
+    { OSSL_FUNC_CIPHER_CIPHER, (void (*)(void))cipher_cipher },
+    { OSSL_FUNC_CIPHER_GETTABLE_PARAMS, (void (*)(void))kcp_cipher_gettable_params },
+    { OSSL_FUNC_CIPHER_GET_CTX_PARAMS, (void (*)(void))cipher_get_ctx_params },
+    { OSSL_FUNC_CIPHER_SET_CTX_PARAMS, (void (*)(void))cipher_set_ctx_params },
+    { OSSL_FUNC_CIPHER_GETTABLE_CTX_PARAMS, (void (*)(void))cts_gettable_ctx },
+    { OSSL_FUNC_CIPHER_SETTABLE_CTX_PARAMS, (void (*)(void))cts_settable_ctx },
     { 0, NULL }
 };

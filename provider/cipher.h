@@ -6,6 +6,8 @@
 
 #include "prov.h"
 
+#include "kc/cts.h"
+
 /* Room for the largest block/IV of a cipher in the table; block sizes
  * themselves come from kc_alg()->block_size (kcp_cipher_newctx refuses an
  * entry that does not fit). */
@@ -33,6 +35,8 @@ typedef struct {
     kc_blockpad bp;                 /* ECB/CBC: partial block, or the held-back last block */
     unsigned long long ctr_bytes;   /* CTR: bytes since the IV was set, for "num" */
     size_t ctr_skip;                /* CTR: keystream bytes to drop when the message starts */
+    kc_cts_order cts;               /* CBC-CTS: the cts_mode asked for (CS1 by default) */
+    int cts_done;                   /* CBC-CTS: the message's one update has run */
     EVP_CIPHER_CTX *soft;           /* this message runs in OpenSSL's default implementation */
     EVP_CIPHER_CTX *engine;         /* no kernel socket to be had: the blocks of this message
                                      * run here (no padding), from where the kernel stood */

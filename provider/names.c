@@ -18,9 +18,9 @@ static const kcp_alg_names names[KC_ALG_COUNT] = {
     /* XTS keys are two AES keys; OpenSSL names the size of one of them
      * (and has no AES-192-XTS, which the kernel offers) */
     [KC_AES_XTS] = OFFER("AES-%u-XTS", NULL),
-    /* The kernel's cts(cbc(aes)) is CS3; OpenSSL's AES-CBC-CTS defaults to
-     * CS1, so offering it would silently change the output. */
-    [KC_AES_CTS] = NAME_ONLY("AES-%u-CBC-CTS"),
+    /* the kernel's cts(cbc(aes)) is CS3; cipher.c reorders to the
+     * cts_mode asked for (CS1 by default, as OpenSSL) through kc/cts.h */
+    [KC_AES_CTS] = OFFER("AES-%u-CBC-CTS", NULL),
     [KC_AES_GCM] = OFFER("AES-%u-GCM", "id-aes%u-GCM"),
     [KC_AES_CCM] = OFFER("AES-%u-CCM", "id-aes%u-CCM"),
     [KC_CHACHA20_POLY1305] = OFFER("ChaCha20-Poly1305", NULL),

@@ -186,6 +186,7 @@ void kcp_rsa_algs(kcp_prov *p);
 /* Dispatch templates of each kind, completed per slot by algs.c. */
 extern const OSSL_DISPATCH kcp_digest_functions[];
 extern const OSSL_DISPATCH kcp_cipher_functions[];
+extern const OSSL_DISPATCH kcp_cipher_cts_functions[];   /* CBC-CTS: lists with cts_mode */
 extern const OSSL_DISPATCH kcp_aead_functions[];
 extern const OSSL_DISPATCH kcp_wrap_functions[];
 extern const OSSL_DISPATCH kcp_hmac_functions[];

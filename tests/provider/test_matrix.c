@@ -50,7 +50,8 @@ typedef struct {
 typedef struct {
     const char *name;
     EVP_CIPHER *kc, *ref;
-    int aead, ccm, wrap, stream;
+    int aead, ccm, wrap, stream, cts;
+    const char *cts_mode;   /* CBC-CTS: the cts_mode set at init, NULL for the default */
     size_t keylen, ivlen, block;
     unsigned long pass, fail;
 } alg;
@@ -174,7 +175,10 @@ static int init(EVP_CIPHER_CTX *x, const EVP_CIPHER *c, const alg *a, const shap
     if (a->ccm && EVP_CIPHER_CTX_ctrl(x, EVP_CTRL_AEAD_SET_TAG, TAGLEN,
                                       s->enc ? NULL : (void *)tag) <= 0)
         return 0;
-    return EVP_CipherInit_ex2(x, NULL, key, iv, s->enc, NULL);
+    OSSL_PARAM mode[2] = { OSSL_PARAM_construct_utf8_string(OSSL_CIPHER_PARAM_CTS_MODE,
+                                                            (char *)a->cts_mode, 0),
+                           OSSL_PARAM_construct_end() };
+    return EVP_CipherInit_ex2(x, NULL, key, iv, s->enc, a->cts_mode ? mode : NULL);
 }
 
 /* One operation in one library context; r->ok says whether it succeeded. */
@@ -239,7 +243,8 @@ static void describe(const alg *a, const shape *s, size_t len, size_t aadlen, co
     total_fail++;
     if (reported++ >= (getenv("MATRIX_ALL") ? 100000u : 40u))
         return;
-    printf("FAIL  %s %s len=%zu aad=%zu %s %s%s%s%s%s%s: %s\n", a->name, s->enc ? "enc" : "dec",
+    printf("FAIL  %s%s%s %s len=%zu aad=%zu %s %s%s%s%s%s%s: %s\n", a->name,
+           a->cts_mode ? " " : "", a->cts_mode ? a->cts_mode : "", s->enc ? "enc" : "dec",
            len, aadlen, split_name[s->split], s->inplace ? "in-place" : "out-of-place",
            s->misalign ? " misaligned" : "", s->tag_after ? " tag-after" : "",
            s->reinit ? " re-init" : "", s->bad_tag ? " wrong-tag" : "",
@@ -282,6 +287,9 @@ static void fill(unsigned char *p, size_t n)
 
 static const size_t sizes[] = { 0, 1, 16, 31, 77 };
 static const size_t aad_sizes[] = { 0, 13, 20 };
+/* CBC-CTS: below a block (refused), one block, and each tail shape:
+ * partial and whole last blocks, two and more blocks */
+static const size_t cts_sizes[] = { 0, 1, 15, 16, 17, 31, 32, 33, 48, 100 };
 
 /* Stream modes (CTR, OFB, CFB): a context copied part way into a block
  * (EVP_CIPHER_CTX_copy) continues on its own, as does the original; both
@@ -336,8 +344,11 @@ static void run_alg(alg *a)
     fill(key, sizeof(key));
     fill(iv, sizeof(iv));
     fill(iv2, sizeof(iv2));
-    for (size_t si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
-        size_t len = sizes[si], aadlen = a->aead ? aad_sizes[si % 3] : 0;
+    const size_t *lens = a->cts ? cts_sizes : sizes;
+    size_t nlens = a->cts ? sizeof(cts_sizes) / sizeof(cts_sizes[0])
+                          : sizeof(sizes) / sizeof(sizes[0]);
+    for (size_t si = 0; si < nlens; si++) {
+        size_t len = lens[si], aadlen = a->aead ? aad_sizes[si % 3] : 0;
         if (a->wrap)
             len = 16 + 8 * si;   /* what key wrap takes */
         fill(pt, len);
@@ -358,8 +369,9 @@ static void run_alg(alg *a)
                             continue;
                         if (!a->aead && variant == 2 && (!a->ivlen || split != SPLIT_ONE))
                             continue;   /* no IV: once per buffer shape */
-                        if (!a->aead && variant == 3 && (a->block > 1 || split != SPLIT_ONE))
-                            continue;   /* after final: stream modes (CBC pads per message) */
+                        if (!a->aead && variant == 3 &&
+                            ((a->block > 1 && !a->cts) || split != SPLIT_ONE))
+                            continue;   /* after final: stream modes and CTS (refused) */
                         if (split == SPLIT_ONESHOT && (a->aead || variant))
                             continue;
                         if (a->wrap && (split != SPLIT_ONE || variant))
@@ -419,6 +431,198 @@ static void ccm_aad_once(alg *a)
                    ok ? "accepted" : "(the first call failed)");
         }
     }
+}
+
+/* CBC-CTS shapes outside the matrix, one script on both providers, every
+ * result recorded: a size query (NULL output), a refused short update and
+ * the message after it, the IV after the message (OpenSSL: the last CBC
+ * block), a second update (refused: one update per message), final,
+ * EVP_Cipher twice after it (plain CBC, chained), cts_mode read back, and
+ * a re-init with no key or IV (the mode stays, the IV restarts). */
+static size_t cts_script(const EVP_CIPHER *c, const alg *a, int enc, const unsigned char *key,
+                         const unsigned char *iv, const unsigned char *in, unsigned char *rec)
+{
+    unsigned char out[MAXLEN + SLACK], uiv[16] = { 0 };
+    char mode[8] = "";
+    size_t r = 0;
+    int n = 0;
+    shape s = { .enc = enc };
+    EVP_CIPHER_CTX *x = EVP_CIPHER_CTX_new();
+#define REC(v) (rec[r++] = (unsigned char)(v))
+#define RECBUF(p, len) (memcpy(rec + r, p, len), r += (len))
+    REC(x && init(x, c, a, &s, key, iv, NULL));
+    REC(EVP_CipherUpdate(x, NULL, &n, in, 33)), REC(n);
+    n = 0;
+    REC(EVP_CipherUpdate(x, out, &n, in, 10));
+    n = 0;
+    REC(EVP_CipherUpdate(x, out, &n, in, 33)), REC(n), RECBUF(out, 33);
+    OSSL_PARAM q[3] = { OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_UPDATED_IV, uiv, 16),
+                        OSSL_PARAM_construct_utf8_string(OSSL_CIPHER_PARAM_CTS_MODE, mode,
+                                                         sizeof(mode)),
+                        OSSL_PARAM_construct_end() };
+    REC(EVP_CIPHER_CTX_get_params(x, q)), RECBUF(uiv, 16), RECBUF(mode, sizeof(mode));
+    n = 0;
+    REC(EVP_CipherUpdate(x, out, &n, in + 33, 20));
+    REC(EVP_CipherFinal_ex(x, out, &n)), REC(n);
+    REC(EVP_Cipher(x, out, in, 32)), RECBUF(out, 32);
+    REC(EVP_Cipher(x, out, in + 32, 48)), RECBUF(out, 48);
+    REC(EVP_CipherInit_ex2(x, NULL, NULL, NULL, enc, NULL));
+    n = 0;
+    REC(EVP_CipherUpdate(x, out, &n, in, 100)), REC(n), RECBUF(out, 100);
+    memset(mode, 0, sizeof(mode));
+    REC(EVP_CIPHER_CTX_get_params(x, q)), RECBUF(uiv, 16), RECBUF(mode, sizeof(mode));
+#undef REC
+#undef RECBUF
+    EVP_CIPHER_CTX_free(x);
+    ERR_clear_error();
+    return r;
+}
+
+/* cts_mode set and read back (OpenSSL takes the names without case and
+ * refuses others and non-strings), the CTS flag, cts_mode in the lists. */
+static int cts_params_agree(const alg *a)
+{
+    static const char *const set[] = { NULL, "CS1", "CS2", "CS3", "cs2", "CS4", "" };
+    unsigned char key[32] = { 0 }, iv[16] = { 0 };
+    int agree = 1;
+    for (size_t i = 0; i <= sizeof(set) / sizeof(set[0]); i++) {
+        char got[2][8] = { "", "" };
+        int ok[2];
+        for (int p = 0; p < 2; p++) {
+            EVP_CIPHER_CTX *x = EVP_CIPHER_CTX_new();
+            int three = 3;
+            OSSL_PARAM sp[2] = { i < sizeof(set) / sizeof(set[0])
+                                     ? OSSL_PARAM_construct_utf8_string(
+                                           OSSL_CIPHER_PARAM_CTS_MODE, (char *)set[i], 0)
+                                     : OSSL_PARAM_construct_int(OSSL_CIPHER_PARAM_CTS_MODE, &three),
+                                 OSSL_PARAM_construct_end() };
+            OSSL_PARAM gp[2] = { OSSL_PARAM_construct_utf8_string(OSSL_CIPHER_PARAM_CTS_MODE,
+                                                                  got[p], sizeof(got[p])),
+                                 OSSL_PARAM_construct_end() };
+            ok[p] = x && EVP_CipherInit_ex2(x, p ? a->ref : a->kc, key, iv, 1, NULL) &&
+                    (!set[i] || EVP_CIPHER_CTX_set_params(x, sp)) &&
+                    EVP_CIPHER_CTX_get_params(x, gp);
+            EVP_CIPHER_CTX_free(x);
+            ERR_clear_error();
+        }
+        if (ok[0] != ok[1] || strcmp(got[0], got[1])) {
+            printf("FAIL  %s cts_mode %s: kcrypt %s \"%s\", default %s \"%s\"\n", a->name,
+                   i < sizeof(set) / sizeof(set[0]) ? (set[i] ? set[i] : "(unset)") : "(int)",
+                   ok[0] ? "ok" : "refused", got[0], ok[1] ? "ok" : "refused", got[1]);
+            agree = 0;
+        }
+    }
+    const OSSL_PARAM *lists[] = { EVP_CIPHER_gettable_ctx_params(a->kc),
+                                  EVP_CIPHER_settable_ctx_params(a->kc) };
+    for (int l = 0; l < 2; l++)
+        if (!OSSL_PARAM_locate_const(lists[l], OSSL_CIPHER_PARAM_CTS_MODE)) {
+            printf("FAIL  %s: cts_mode not in the %s list\n", a->name, l ? "settable" : "gettable");
+            agree = 0;
+        }
+    if ((EVP_CIPHER_get_flags(a->kc) & EVP_CIPH_FLAG_CTS) !=
+        (EVP_CIPHER_get_flags(a->ref) & EVP_CIPH_FLAG_CTS)) {
+        printf("FAIL  %s: the CTS flag differs from the default provider's\n", a->name);
+        agree = 0;
+    }
+    return agree;
+}
+
+/* RFC 3962 Appendix B: AES-128 CTS in the Kerberos order (cts_mode CS3),
+ * IV zero, each length with the IV that continues the chain. */
+static int cts_rfc3962(const alg *a)
+{
+    static const unsigned char key[16] = "chicken teriyaki", iv[16] = { 0 };
+    static const char pt[] = "I would like the General Gau's Chicken, please, and wonton soup.";
+    static const struct {
+        size_t len;
+        const char *ct, *next_iv;
+    } v[] = {
+        { 17, "c6353568f2bf8cb4d8a580362da7ff7f97", "c6353568f2bf8cb4d8a580362da7ff7f" },
+        { 31, "fc00783e0efdb2c1d445d4c8eff7ed2297687268d6ecccc0c07b25e25ecfe5",
+          "fc00783e0efdb2c1d445d4c8eff7ed22" },
+        { 32, "39312523a78662d5be7fcbcc98ebf5a897687268d6ecccc0c07b25e25ecfe584",
+          "39312523a78662d5be7fcbcc98ebf5a8" },
+        { 47, "97687268d6ecccc0c07b25e25ecfe584b3fffd940c16a18c1b5549d2f838029e"
+              "39312523a78662d5be7fcbcc98ebf5",
+          "b3fffd940c16a18c1b5549d2f838029e" },
+        { 48, "97687268d6ecccc0c07b25e25ecfe5849dad8bbb96c4cdc03bc103e1a194bbd8"
+              "39312523a78662d5be7fcbcc98ebf5a8",
+          "9dad8bbb96c4cdc03bc103e1a194bbd8" },
+        { 64, "97687268d6ecccc0c07b25e25ecfe58439312523a78662d5be7fcbcc98ebf5a8"
+              "4807efe836ee89a526730dbc2f7bc8409dad8bbb96c4cdc03bc103e1a194bbd8",
+          "4807efe836ee89a526730dbc2f7bc840" },
+    };
+    alg cs3 = *a;
+    cs3.cts_mode = "CS3";
+    int good = 1;
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        unsigned char ct[64], next[16], buf[64], uiv[16];
+        long len = 0;
+        unsigned char *c = OPENSSL_hexstr2buf(v[i].ct, &len), *nx = OPENSSL_hexstr2buf(v[i].next_iv, NULL);
+        if (!c || !nx || (size_t)len != v[i].len) {
+            OPENSSL_free(c), OPENSSL_free(nx);
+            printf("FAIL  %s: RFC 3962 vector %zu unreadable\n", a->name, v[i].len);
+            good = 0;
+            continue;
+        }
+        memcpy(ct, c, v[i].len), memcpy(next, nx, 16);
+        OPENSSL_free(c), OPENSSL_free(nx);
+        for (int enc = 1; enc >= 0; enc--)
+            for (int inplace = 0; inplace < 2; inplace++) {
+                shape s = { .enc = enc };
+                EVP_CIPHER_CTX *x = EVP_CIPHER_CTX_new();
+                unsigned char src[64];
+                memcpy(src, enc ? (const unsigned char *)pt : ct, v[i].len);
+                unsigned char *dst = inplace ? src : buf;
+                int n = 0, f = 0;
+                OSSL_PARAM q[2] = { OSSL_PARAM_construct_octet_string(
+                                        OSSL_CIPHER_PARAM_UPDATED_IV, uiv, 16),
+                                    OSSL_PARAM_construct_end() };
+                int ok = x && init(x, a->kc, &cs3, &s, key, iv, NULL) &&
+                         EVP_CipherUpdate(x, dst, &n, src, (int)v[i].len) &&
+                         EVP_CipherFinal_ex(x, dst + n, &f) && (size_t)(n + f) == v[i].len &&
+                         EVP_CIPHER_CTX_get_params(x, q);
+                EVP_CIPHER_CTX_free(x);
+                ERR_clear_error();
+                if (!ok || memcmp(dst, enc ? ct : (const unsigned char *)pt, v[i].len) ||
+                    memcmp(uiv, next, 16)) {
+                    printf("FAIL  %s RFC 3962 %zu bytes %s%s: %s\n", a->name, v[i].len,
+                           enc ? "encrypt" : "decrypt", inplace ? " in place" : "",
+                           !ok ? "refused" : memcmp(uiv, next, 16) && !memcmp(dst, enc ? ct
+                                   : (const unsigned char *)pt, v[i].len) ? "wrong next IV"
+                                                                          : "wrong output");
+                    good = 0;
+                }
+            }
+    }
+    return good;
+}
+
+static void cts_checks(alg *a)
+{
+    unsigned char key[32], iv[16], in[160], rk[1024], rd[1024];
+    fill(key, sizeof(key));
+    fill(iv, sizeof(iv));
+    fill(in, sizeof(in));
+    int good = cts_params_agree(a);
+    for (int enc = 1; enc >= 0; enc--) {
+        size_t nk = cts_script(a->kc, a, enc, key, iv, in, rk);
+        size_t nd = cts_script(a->ref, a, enc, key, iv, in, rd);
+        if (nk != nd || memcmp(rk, rd, nk)) {
+            size_t i = 0;
+            while (i < nk && rk[i] == rd[i])
+                i++;
+            printf("FAIL  %s %s %s: call script differs at record byte %zu\n", a->name,
+                   a->cts_mode ? a->cts_mode : "(default)", enc ? "enc" : "dec", i);
+            good = 0;
+        }
+    }
+    if (a->keylen == 16 && !a->cts_mode)
+        good = cts_rfc3962(a) && good;
+    if (good)
+        a->pass++, total_pass++;
+    else
+        a->fail++, total_fail++;
 }
 
 /* Names: every name the default provider answers for an algorithm kcrypt
@@ -500,7 +704,7 @@ static OSSL_PROVIDER *load_kcrypt(OSSL_LIB_CTX *lib, const char *dir, char **set
 
 /* ofb(aes) and cfb(aes) left the kernel in 6.7: kcrypt offers AES-OFB and
  * AES-CFB (CFB128) on earlier kernels (then run above like every cipher)
- * and must not advertise them on later ones. */
+ * and must not advertise them on later ones. AES-CBC-CTS it offers on both. */
 static void check_kernel_modes(void)
 {
     static const char *const names[] = { "AES-128-OFB", "AES-192-OFB", "AES-256-OFB",
@@ -513,16 +717,23 @@ static void check_kernel_modes(void)
         return;
     }
     int want = ma < 6 || (ma == 6 && mi < 7);
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        EVP_CIPHER *c = EVP_CIPHER_fetch(kc_lib, names[i], NULL);
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) + 3; i++) {
+        /* and, on every kernel, AES-CBC-CTS (cts(cbc(aes)), reordered to the cts_mode) */
+        static const char *const cts[] = { "AES-128-CBC-CTS", "AES-192-CBC-CTS",
+                                           "AES-256-CBC-CTS" };
+        const char *name = i < sizeof(names) / sizeof(names[0])
+                               ? names[i]
+                               : cts[i - sizeof(names) / sizeof(names[0])];
+        int expect = i < sizeof(names) / sizeof(names[0]) ? want : 1;
+        EVP_CIPHER *c = EVP_CIPHER_fetch(kc_lib, name, NULL);
         int have = c && !strcmp(OSSL_PROVIDER_get0_name(EVP_CIPHER_get0_provider(c)), "kcrypt");
         EVP_CIPHER_free(c);
         ERR_clear_error();
-        if (have == want) {
+        if (have == expect) {
             total_pass++;
         } else {
             total_fail++;
-            printf("FAIL  %s: %s on kernel %s\n", names[i],
+            printf("FAIL  %s: %s on kernel %s\n", name,
                    have ? "advertised" : "not offered", u.release);
         }
     }
@@ -581,7 +792,16 @@ int main(int argc, char **argv)
         names_check nc = { a->name, 1, 0 };
         if (!nset)
             EVP_CIPHER_names_do_all(a->ref, check_name, &nc);
-        run_alg(a);
+        a->cts = (EVP_CIPHER_get_flags(a->ref) & EVP_CIPH_FLAG_CTS) != 0;
+        /* CBC-CTS: the default order (CS1), then each cts_mode */
+        static const char *const cts_modes[] = { NULL, "CS1", "CS2", "CS3" };
+        for (int m = 0; m < (a->cts ? 4 : 1); m++) {
+            a->cts_mode = cts_modes[m];
+            run_alg(a);
+            if (a->cts)
+                cts_checks(a);
+        }
+        a->cts_mode = NULL;
         if (a->ccm)
             ccm_aad_once(a);
         dup_midblock(a, mode);

@@ -64,7 +64,7 @@ static int failed(vec_run *r, const char *what)
     return -1;
 }
 
-/* The algorithms the vector files have a row for (kcrypt has no CTS). */
+/* The algorithms the vector files have a row for (they have no CTS). */
 static int has_vectors(kc_alg_id alg)
 {
     return kc_alg(alg)->kind != KC_KIND_RNG && alg != KC_AES_CTS;
