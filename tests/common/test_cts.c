@@ -5,19 +5,9 @@
  * kernel's CS3 order, and where the chaining block Cn lies. */
 #include "kc/cts.h"
 
-#include <stdio.h>
-#include <string.h>
+#include "kct_check.h"
 
-static int fails;
-#define CHECK(c, ...)                                                  \
-    do {                                                               \
-        if (!(c)) {                                                    \
-            fails++;                                                   \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                \
-            printf(__VA_ARGS__);                                       \
-            printf("\n");                                              \
-        }                                                              \
-    } while (0)
+#include <string.h>
 
 enum { B = 16, MAX = 6 * B };
 
@@ -70,6 +60,5 @@ int main(void)
     kc_cts_reorder(s, 7, B, KC_CTS_CS1, 0);
     kc_cts_reorder(s, 8, 4 * KC_CTS_BLOCK_MAX, KC_CTS_CS1, 0);
     CHECK(!memcmp(s, "abcdefg", 8), "short message or large block changed");
-    printf("%d failed\n", fails);
-    return fails != 0;
+    return kct_check_exit();
 }
