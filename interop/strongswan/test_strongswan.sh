@@ -30,7 +30,7 @@ mkconf_swan() {
 # run_charon CONF: start charon, wait until it has started or died, stop it
 run_charon() {
     rm -f charon.log
-    STRONGSWAN_CONF=$1 timeout 120 $charon > charon.out 2>&1 &
+    STRONGSWAN_CONF=$1 private_run timeout 120 $charon > charon.out 2>&1 &
     local pid=$! i
     for i in $(seq 1 300); do
         grep -qE "spawning [0-9]+ worker threads|initialization failed" charon.log 2>/dev/null && break

@@ -86,10 +86,7 @@ secrets { token-a { handle = 0a
   pin = 1234 } }
 CONF
 conn b a > B/swanctl.conf
-# each charon in a mount namespace of its own with a private /var/run: its
-# pid file (fixed at /var/run/charon.pid) never reaches the host's /run
-# through hostfs, and the two do not collide
-private_run() { unshare -m sh -c "mount -t tmpfs none /var/run && exec \"\$@\"" sh "$@"; }
+# each charon with a private /var/run (lib.sh)
 STRONGSWAN_CONF=$work/B.conf private_run $charon > B.out 2>&1 &
 bpid=$!
 STRONGSWAN_CONF=$work/A.conf private_run $charon > A.out 2>&1 &

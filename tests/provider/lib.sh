@@ -69,3 +69,9 @@ mkwork() {
 lo_up() {
     ip link set lo up 2>/dev/null || true
 }
+
+# private_run CMD...: CMD in a mount namespace of its own with a private
+# /var/run, so a daemon's fixed pid file (charon: /var/run/charon.pid)
+# never reaches the host's /run through hostfs, where a killed run would
+# leave it behind for every later run, and two daemons do not collide.
+private_run() { unshare -m sh -c "mount -t tmpfs none /var/run && exec \"\$@\"" sh "$@"; }
