@@ -187,10 +187,33 @@ static void put_attr(unsigned char **p, uint64_t t, const void *v, uint32_t n)
     *p += n;
 }
 
+/* An object file written by hand: the format's header and a clear part
+ * only (no sealed part, no authentication), as an attacker could plant it. */
+static int write_clear_object(const char *name, const unsigned char *clear, size_t n)
+{
+    unsigned char file[600], *p = file;
+    if (n > sizeof file - 20)
+        return -1;
+    memcpy(p, "KCP11OB1", 8);
+    p += 8;
+    put_le(&p, 0, 4);
+    put_le(&p, n, 4);
+    put_le(&p, 0, 4);
+    memcpy(p, clear, n);
+    p += n;
+    char path[256];
+    snprintf(path, sizeof path, "%s/objects/%s", store, name);
+    FILE *fp = fopen(path, "wb");
+    if (!fp)
+        return -1;
+    fwrite(file, 1, (size_t)(p - file), fp);
+    return fclose(fp);
+}
+
 /* A public AES key file in the object format, its value in the clear part. */
 static int plant_key(const char *label)
 {
-    unsigned char clear[512], *c = clear, file[600], *p = file;
+    unsigned char clear[512], *c = clear;
     CK_ULONG cls = CKO_SECRET_KEY, kt = CKK_AES;
     unsigned char v[16] = { 0 };
     put_attr(&c, CKA_CLASS, &cls, sizeof cls);
@@ -200,20 +223,7 @@ static int plant_key(const char *label)
     put_attr(&c, CKA_ENCRYPT, &yes, 1);
     put_attr(&c, CKA_LABEL, label, (uint32_t)strlen(label));
     put_attr(&c, CKA_VALUE, v, sizeof v);
-    memcpy(p, "KCP11OB1", 8);
-    p += 8;
-    put_le(&p, 0, 4);
-    put_le(&p, (uint64_t)(c - clear), 4);
-    put_le(&p, 0, 4);
-    memcpy(p, clear, (size_t)(c - clear));
-    p += c - clear;
-    char path[256];
-    snprintf(path, sizeof path, "%s/objects/00000000000000aa.obj", store);
-    FILE *fp = fopen(path, "wb");
-    if (!fp)
-        return -1;
-    fwrite(file, 1, (size_t)(p - file), fp);
-    return fclose(fp);
+    return write_clear_object("00000000000000aa.obj", clear, (size_t)(c - clear));
 }
 
 static CK_OBJECT_HANDLE data_obj(CK_SESSION_HANDLE s, const char *label, const void *v,
@@ -297,27 +307,14 @@ static int patch_clear_attr(const char *path, uint64_t t, unsigned char byte)
 /* A public data object file written by hand: clear part only. */
 static int plant_data(const char *label)
 {
-    unsigned char clear[512], *c = clear, file[600], *p = file;
+    unsigned char clear[512], *c = clear;
     CK_ULONG cls = CKO_DATA;
     put_attr(&c, CKA_CLASS, &cls, sizeof cls);
     put_attr(&c, CKA_TOKEN, &yes, 1);
     put_attr(&c, CKA_PRIVATE, &no, 1);
     put_attr(&c, CKA_LABEL, label, (uint32_t)strlen(label));
     put_attr(&c, CKA_VALUE, "evil", 4);
-    memcpy(p, "KCP11OB1", 8);
-    p += 8;
-    put_le(&p, 0, 4);
-    put_le(&p, (uint64_t)(c - clear), 4);
-    put_le(&p, 0, 4);
-    memcpy(p, clear, (size_t)(c - clear));
-    p += c - clear;
-    char path[256];
-    snprintf(path, sizeof path, "%s/objects/00000000000000bb.obj", store);
-    FILE *fp = fopen(path, "wb");
-    if (!fp)
-        return -1;
-    fwrite(file, 1, (size_t)(p - file), fp);
-    return fclose(fp);
+    return write_clear_object("00000000000000bb.obj", clear, (size_t)(c - clear));
 }
 
 /* A fresh process state, not logged in. */
