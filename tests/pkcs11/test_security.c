@@ -157,11 +157,9 @@ static void objects_dir(char *out, size_t n)
 }
 
 /* The one object file in the store whose bytes contain needle. */
-static int file_with(const char *needle, char *out, size_t n)
+/* The first line of a shell command's output, without its newline. */
+static int first_line_of(const char *cmd, char *out, size_t n)
 {
-    char dir[128], cmd[512];
-    objects_dir(dir, sizeof dir);
-    snprintf(cmd, sizeof cmd, "grep -l -a -- '%s' %s/*.obj 2>/dev/null", needle, dir);
     FILE *p = popen(cmd, "r");
     if (!p)
         return -1;
@@ -171,6 +169,14 @@ static int file_with(const char *needle, char *out, size_t n)
         return -1;
     out[strcspn(out, "\n")] = '\0';
     return 0;
+}
+
+static int file_with(const char *needle, char *out, size_t n)
+{
+    char dir[128], cmd[512];
+    objects_dir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd, "grep -l -a -- '%s' %s/*.obj 2>/dev/null", needle, dir);
+    return first_line_of(cmd, out, n);
 }
 
 static void put_le(unsigned char **p, uint64_t v, int bytes)
@@ -387,15 +393,7 @@ static int new_file(int before, char *out, size_t n)
     }
     snprintf(cmd, sizeof cmd, "ls %s/objects/*.obj | grep -vxF -f %s.list; rm -f %s.list",
              store, store, store);
-    FILE *p = popen(cmd, "r");
-    if (!p)
-        return -1;
-    int ok = fgets(out, (int)n, p) != NULL;
-    pclose(p);
-    if (!ok)
-        return -1;
-    out[strcspn(out, "\n")] = '\0';
-    return 0;
+    return first_line_of(cmd, out, n);
 }
 
 static size_t slurp(const char *path, unsigned char *b, size_t n)
